@@ -1,0 +1,147 @@
+"""Typed configuration: built-in defaults < ``plancoder.toml`` < environment < arguments.
+
+Every component gets one pydantic model; unknown keys and bad values are reported with the file,
+the key, the value and the fix.
+"""
+
+import os
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from plancoder.errors import ConfigError
+
+ROLES = ("planner", "coder", "reflection")
+CONFIG_ENV = "PLANCODER_CONFIG"
+CONFIG_FILENAME = "plancoder.toml"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelsConfig(Strict):
+    """Which model serves which role."""
+
+    planner: str = Field(description="Model spec for the Planner role.")
+    coder: str = Field(description="Model spec for the Coder role.")
+    reflection: str = Field(description="Model spec GEPA uses to reflect on failures.")
+    fallbacks: dict[str, list[str]] = Field(
+        default_factory=dict, description="Per role, specs tried in order when the role's model fails."
+    )
+
+    @field_validator("fallbacks")
+    @classmethod
+    def _known_roles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown role {unknown[0]!r}; use one of: {', '.join(ROLES)}")
+        return value
+
+
+class EndpointConfig(Strict):
+    """Connection settings for one API or OpenAI-compatible model spec."""
+
+    api_base: str | None = Field(default=None, description="Base URL of the server, e.g. http://127.0.0.1:8000/v1.")
+    api_key_env: str | None = Field(default=None, description="Name of the environment variable holding the key.")
+
+
+class SamplingConfig(Strict):
+    """Default sampling settings for every role call."""
+
+    temperature: float = Field(ge=0.0, le=2.0, description="Sampling temperature; 0 is greedy.")
+    max_tokens: int = Field(gt=0, le=32768, description="Cap on generated tokens per LM call.")
+
+
+class LocalConfig(Strict):
+    """The embedded llama.cpp runtime."""
+
+    memory_budget_mb: int = Field(gt=0, description="Resident memory allowed for loaded local models (MB).")
+    n_ctx: int = Field(ge=512, le=32768, description="Context window in tokens.")
+    threads: int = Field(ge=0, description="CPU threads for llama.cpp; 0 means one per core.")
+    seed: int = Field(description="Sampling seed, for reproducible non-greedy runs.")
+
+
+class DspyConfig(Strict):
+    """How DSPy itself is configured."""
+
+    cache: bool = Field(description="Use DSPy's LM response cache (stored under the data directory).")
+
+
+class Settings(Strict):
+    """The whole configuration."""
+
+    models: ModelsConfig
+    sampling: SamplingConfig
+    local: LocalConfig
+    dspy: DspyConfig
+    endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
+    source: str = Field(default="built-in defaults", description="Where the configuration came from.")
+
+
+def check_role(role: str) -> str:
+    """Return ``role`` if plancoder knows it, else raise with the known roles."""
+    if role not in ROLES:
+        raise ConfigError(f"unknown role '{role}'", f"use one of: {', '.join(ROLES)}")
+    return role
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("plancoder").joinpath("defaults.toml").read_text()
+    return tomllib.loads(text)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merge(base[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def find_config(explicit: Path | None = None, env: dict[str, str] | None = None) -> Path | None:
+    """The config file to read: argument > ``PLANCODER_CONFIG`` > ``./plancoder.toml`` > none."""
+    env = os.environ if env is None else env
+    if explicit is not None:
+        return explicit
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV])
+    local = Path.cwd() / CONFIG_FILENAME
+    return local if local.is_file() else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist", "create it or point --config at a file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config file {path}: {error}", "check the path and permissions") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}", "fix the syntax at that line") from None
+
+
+def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Load and validate the configuration."""
+    found = find_config(path, env)
+    data = _merge(_defaults(), _read_toml(found) if found else {})
+    source = str(found) if found else "built-in defaults"
+    try:
+        return Settings(**data, source=source)
+    except ValidationError as error:
+        raise ConfigError(f"{source}: {_describe(error)}", "fix or remove that key") from None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return f"unknown key '{key}'"
+    if "ctx" in first and "error" in first["ctx"]:
+        return f"[{key}] {first['ctx']['error']}"
+    return f"[{key}] = {first.get('input')!r}: {first['msg']}"

@@ -1,0 +1,117 @@
+"""``plancoder doctor``: is this machine ready? One check per concern, each with its fix."""
+
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+from plancoder import local_lm
+from plancoder.config import ROLES, Settings
+from plancoder.errors import PlancoderError
+from plancoder.weights import model_path
+from plancoder.weights import verify as verify_weights
+
+DSPY_RANGE = ((3, 0, 1), (3, 5, 0))
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one check."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split(".")[:3] if part.isdigit())
+
+
+def check_python() -> Check:
+    ok = sys.version_info >= (3, 11)
+    return Check("python", ok, sys.version.split()[0], "" if ok else "use Python 3.11 or newer")
+
+
+def check_dspy() -> Check:
+    try:
+        version = metadata.version("dspy")
+    except metadata.PackageNotFoundError:
+        return Check("dspy", False, "not installed", "pip install -e '.[local,dev]' -c constraints.txt")
+    low, high = DSPY_RANGE
+    ok = low <= _version_tuple(version) < high
+    return Check("dspy", ok, version, "" if ok else "install a DSPy 3 release >= 3.0.1 and < 3.5")
+
+
+def check_data_dir(home: Path) -> Check:
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=home):
+            pass
+    except OSError as error:
+        return Check("data directory", False, f"{home}: {error}", "set PLANCODER_HOME to a writable directory")
+    return Check("data directory", True, f"{home} (writable)")
+
+
+def check_roles(settings: Settings, env: Mapping[str, str]) -> Iterator[Check]:
+    from plancoder.models import check_spec, resolve_spec
+
+    for role in ROLES:
+        try:
+            spec = resolve_spec(role, settings, env)
+            fallbacks = [check_spec(s) for s in settings.models.fallbacks.get(role, [])]
+        except PlancoderError as error:
+            yield Check(f"role {role}", False, error.problem, error.fix)
+            continue
+        chain = " -> ".join([spec, *fallbacks])
+        yield Check(f"role {role}", True, chain)
+
+
+def local_models_in_use(settings: Settings, env: Mapping[str, str]) -> list[str]:
+    """Names of the embedded models that any role or fallback uses."""
+    from plancoder.models import MODEL_ENV
+
+    specs = [env.get(MODEL_ENV.format(role=r.upper())) or getattr(settings.models, r) for r in ROLES]
+    specs += [s for chain in settings.models.fallbacks.values() for s in chain]
+    names = [s.split("/", 1)[1] for s in specs if s.startswith(f"{local_lm.PROVIDER}/")]
+    return sorted(set(names) & set(local_lm.CATALOG))
+
+
+def check_llama_cpp() -> Check:
+    try:
+        version = metadata.version("llama-cpp-python")
+    except metadata.PackageNotFoundError:
+        return Check("llama-cpp-python", False, "not installed", "pip install -e '.[local]' -c constraints.txt")
+    return Check("llama-cpp-python", True, version)
+
+
+def check_model_file(name: str, home: Path) -> Check:
+    """Present and verified (full sha256); assembled from the chunk packages when missing."""
+    spec = local_lm.weight_spec(name)
+    path = model_path(spec, home)
+    try:
+        if path.exists():
+            verify_weights(spec, path, full=True)
+            return Check(f"model {name}", True, f"{path} (sha256 verified)")
+        from plancoder.weights import assemble
+
+        assemble(spec, home)
+    except PlancoderError as error:
+        return Check(f"model {name}", False, error.problem, error.fix)
+    return Check(f"model {name}", True, f"{path} (assembled now, sha256 verified)")
+
+
+def run_checks(settings: Settings, home: Path, env: Mapping[str, str]) -> list[Check]:
+    """Every check, in a stable order."""
+    checks = [check_python(), check_dspy(), Check("config", True, settings.source), check_data_dir(home)]
+    checks += list(check_roles(settings, env))
+    local = local_models_in_use(settings, env)
+    if local:
+        checks.append(check_llama_cpp())
+        checks += [check_model_file(name, home) for name in local]
+    return checks

@@ -1,0 +1,105 @@
+"""The embedded default LM: llama.cpp in process, reached through DSPy like any API model.
+
+The model is registered as a LiteLLM custom provider named ``local``, so ``dspy.LM("local/<name>")``
+goes module -> adapter -> ``dspy.LM`` -> LiteLLM -> this handler. That keeps DSPy's usage tracking,
+callbacks, history, caching and MLflow token counts working on every DSPy 3 version, where a custom
+``dspy.BaseLM`` subclass loses them on 3.0.x and is deprecated on 3.4.
+"""
+
+import atexit
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from plancoder.config import LocalConfig
+from plancoder.errors import ModelFileError
+from plancoder.local_pool import MB, ModelPool
+from plancoder.weights import CATALOG, WeightSpec, ensure_model_file
+
+PROVIDER = "local"
+PASSED_PARAMS = ("temperature", "max_tokens", "top_p", "stop", "seed", "response_format")
+CONTEXT_OVERHEAD_MB = 200
+"""Compute buffers and bookkeeping on top of the weights and the KV cache (measured: ~150-250 MB)."""
+
+
+def weight_spec(name: str) -> WeightSpec:
+    """The catalog entry for a local model name."""
+    if name not in CATALOG:
+        from plancoder.errors import UnknownModelError
+
+        raise UnknownModelError(
+            f"unknown local model '{name}'", f"use one of: {', '.join('local/' + n for n in CATALOG)}"
+        )
+    return CATALOG[name]
+
+
+def estimate_resident_mb(spec: WeightSpec, cfg: LocalConfig) -> int:
+    """Weights + f16 KV cache (~32 KB per token for these Qwen sizes at most) + compute buffers."""
+    kv_mb = cfg.n_ctx * 32 * 1024 // MB
+    return spec.size // MB + kv_mb + CONTEXT_OVERHEAD_MB
+
+
+def _rss_mb() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // MB
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def load_llama(path: Path, cfg: LocalConfig) -> Any:
+    """Load a GGUF file with llama.cpp; memory mapping off (it re-faults weights on this kind of VM)."""
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        raise ModelFileError(
+            "llama-cpp-python is not installed", "pip install 'plancoder[local]' -c constraints.txt"
+        ) from None
+    threads = cfg.threads or os.cpu_count() or 1
+    return Llama(
+        model_path=str(path),
+        n_ctx=cfg.n_ctx,
+        n_threads=threads,
+        n_threads_batch=threads,
+        use_mmap=False,
+        verbose=False,
+        seed=cfg.seed,
+    )
+
+
+def make_pool(cfg: LocalConfig, home: Path) -> ModelPool:
+    """A pool that assembles, verifies and loads catalog models on first use."""
+
+    def loader(name: str) -> tuple[Any, int]:
+        path = ensure_model_file(weight_spec(name), home)
+        before = _rss_mb()
+        engine = load_llama(path, cfg)
+        return engine, _rss_mb() - before
+
+    pool = ModelPool(loader, lambda name: estimate_resident_mb(weight_spec(name), cfg), cfg.memory_budget_mb)
+    atexit.register(pool.close_all)  # free llama.cpp contexts before interpreter teardown breaks their __del__
+    return pool
+
+
+def chat_params(optional_params: dict[str, Any]) -> dict[str, Any]:
+    """The sampling parameters llama.cpp understands; structured-output requests become JSON mode."""
+    params = {key: optional_params[key] for key in PASSED_PARAMS if optional_params.get(key) is not None}
+    response_format = params.get("response_format")
+    if response_format is not None and not (
+        isinstance(response_format, dict) and response_format.get("type") in ("text", "json_object")
+    ):
+        params["response_format"] = {"type": "json_object"}
+    return params
+
+
+def complete(pool: ModelPool, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict:
+    """One chat completion on a pooled model, as an OpenAI-shaped dict with usage and latency."""
+    started = time.perf_counter()
+    with pool.use(name) as llama:
+        try:
+            result = llama.create_chat_completion(messages=messages, **params)
+        except ValueError as error:  # llama.cpp reports context overflow as ValueError
+            raise ModelFileError(f"local model '{name}': {error}", "shorten the input or raise [local] n_ctx") from None
+    result["latency_s"] = time.perf_counter() - started
+    return result

@@ -1,0 +1,50 @@
+"""LiteLLM custom providers: ``local/<name>`` (llama.cpp) and ``scripted/<id>`` (tests).
+
+Registering them makes ``dspy.LM("local/...")`` and ``dspy.LM("scripted/...")`` ordinary DSPy LMs.
+"""
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import litellm
+from litellm import CustomLLM, ModelResponse
+
+Completer = Callable[[str, list[dict[str, Any]], dict[str, Any]], dict]
+"""(model name, messages, optional params) -> OpenAI-shaped completion dict."""
+
+_registered: dict[str, "Provider"] = {}
+_lock = threading.Lock()
+
+
+class Provider(CustomLLM):
+    """Adapts a plain completion function to LiteLLM's custom-provider interface."""
+
+    def __init__(self, completer: Completer) -> None:
+        super().__init__()
+        self.completer = completer
+
+    def completion(self, model: str, messages: list, optional_params: dict, **_: Any) -> ModelResponse:
+        result = self.completer(model, messages, dict(optional_params or {}))
+        return ModelResponse(
+            model=result.get("model") or model,
+            choices=result["choices"],
+            usage=result["usage"],
+        )
+
+    async def acompletion(self, model: str, messages: list, optional_params: dict, **kw: Any) -> ModelResponse:
+        return await asyncio.to_thread(self.completion, model, messages, optional_params, **kw)
+
+
+def register(name: str, completer: Completer) -> Provider:
+    """Register (or re-point) the provider ``name``; idempotent and safe to call from any thread."""
+    with _lock:
+        if name in _registered:
+            _registered[name].completer = completer
+            return _registered[name]
+        provider = Provider(completer)
+        _registered[name] = provider
+        others = [item for item in litellm.custom_provider_map if item["provider"] != name]
+        litellm.custom_provider_map = [*others, {"provider": name, "custom_handler": provider}]
+        return provider

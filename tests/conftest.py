@@ -1,0 +1,65 @@
+"""Test isolation: a private data directory, no DSPy disk cache, no network lookups.
+
+The environment is set before plancoder (and so DSPy and LiteLLM) is imported.
+"""
+
+import os
+import tempfile
+
+_HOME = tempfile.mkdtemp(prefix="plancoder-test-home-")
+os.environ["PLANCODER_HOME"] = _HOME
+os.environ["DSPY_CACHEDIR"] = os.path.join(_HOME, "dspy_cache")
+os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+os.environ.pop("PLANCODER_CONFIG", None)
+for _key in [k for k in os.environ if k.startswith("PLANCODER_MODEL_")]:
+    os.environ.pop(_key)
+
+import hashlib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import dspy  # noqa: E402
+import pytest  # noqa: E402
+
+dspy.configure_cache(enable_disk_cache=False, enable_memory_cache=False)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A fresh data directory for one test."""
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings():
+    from plancoder.config import load_settings
+
+    return load_settings(None, {})
+
+
+@pytest.fixture
+def fake_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Install fake chunk distributions (dist-info + data file) on sys.path; return a WeightSpec."""
+    from plancoder.weights import WeightSpec
+
+    site = tmp_path / "site"
+    payloads = [b"alpha-" * 1000, b"beta-" * 700, b"gamma"]
+    for index, payload in enumerate(payloads, start=1):
+        package = f"fake_model_part{index}"
+        data = site / package / "data" / f"part{index:02d}.bin"
+        data.parent.mkdir(parents=True)
+        data.write_bytes(payload)
+        info = site / f"fake_model_part{index}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: fake-model-part{index}\nVersion: 1.0\n")
+        (info / "RECORD").write_text(f"{package}/data/part{index:02d}.bin,,\n{info.name}/METADATA,,\n")
+    monkeypatch.syspath_prepend(str(site))
+    whole = b"".join(payloads)
+    return WeightSpec(
+        name="fake-model",
+        filename="fake-model.gguf",
+        size=len(whole),
+        sha256=hashlib.sha256(whole).hexdigest(),
+        dists=tuple(f"fake-model-part{i}==1.0" for i in range(1, 4)),
+    )

@@ -1,0 +1,66 @@
+"""The real embedded model (Qwen2.5-Coder 0.5B) through DSPy; small inputs, greedy decoding."""
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import dspy
+import pytest
+
+from plancoder.config import load_settings
+from plancoder.models import ModelSwitcher
+
+pytestmark = pytest.mark.llm
+SPEC = "local/qwen2.5-coder-0.5b"
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory):
+    config = tmp_path_factory.mktemp("cfg") / "plancoder.toml"
+    config.write_text("[local]\nn_ctx = 2048\n[sampling]\nmax_tokens = 128\n[dspy]\ncache = false\n")
+    home = Path(__import__("os").environ["PLANCODER_HOME"])
+    switcher = ModelSwitcher(load_settings(config, {}), home, {})
+    yield switcher
+    switcher.pool.close_all()
+
+
+def test_predict_through_the_local_lm_reports_usage(local):
+    lm = local.lm(SPEC)
+    with dspy.context(lm=lm, track_usage=True, adapter=dspy.ChatAdapter()):
+        result = dspy.Predict("question -> answer")(question="What is 2 + 3? Answer with a number.")
+    assert "5" in result.answer
+    usage = result.get_lm_usage()[SPEC]
+    assert usage["prompt_tokens"] > 50 and 0 < usage["completion_tokens"] <= 128
+
+
+def test_chain_of_thought_through_the_local_lm(local):
+    with dspy.context(lm=local.lm(SPEC), adapter=dspy.ChatAdapter()):
+        result = dspy.ChainOfThought("question -> answer")(question="Which Python keyword defines a function?")
+    assert result.reasoning.strip()
+    assert "def" in result.answer
+
+
+def test_max_tokens_and_greedy_determinism_are_honoured(local):
+    lm = local.lm(SPEC)
+    first = lm("Count from 1 to 50.", max_tokens=8, temperature=0.0)
+    again = lm("Count from 1 to 50.", max_tokens=8, temperature=0.0)
+    assert first == again
+    assert lm.history[-1]["usage"]["completion_tokens"] <= 8
+
+
+def test_json_adapter_with_the_local_lm(local):
+    with dspy.context(lm=local.lm(SPEC), adapter=dspy.JSONAdapter()):
+        result = dspy.Predict("language -> file_extension")(language="Python")
+    assert "py" in result.file_extension
+
+
+def test_parallel_calls_are_serialized_safely(local):
+    lm = local.lm(SPEC)
+
+    def ask(number):
+        with dspy.context(lm=lm):
+            return dspy.Predict("question -> answer")(question=f"What is {number} + 1? Reply with the number.")
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        answers = [r.answer for r in pool.map(ask, [1, 2, 3])]
+    assert [str(n + 1) in a for n, a in zip([1, 2, 3], answers, strict=True)] == [True, True, True]
+    assert list(local.pool.resident()) == ["qwen2.5-coder-0.5b"]
