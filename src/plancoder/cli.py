@@ -79,6 +79,145 @@ def smoke(
     typer.echo(f"usage:     {report['usage']}\nlatency:   {report['latency_s']} s")
 
 
+def _runtime(config: Path | None):
+    from plancoder.runtime import build_runtime
+
+    return build_runtime(config, dict(os.environ))
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str))
+
+
+FIX_JSON_KEYS = ("passed", "attempts", "diff", "fixed_code", "score", "tokens", "latency_s", "trace_id")
+
+
+@app.command()
+def fix(
+    path: Annotated[Path, typer.Argument(help="The Python file to fix.")],
+    test_cmd: Annotated[str, typer.Option("--test-cmd", help="Test command, run from the project root.")],
+    project: Annotated[Path, typer.Option(help="Project root (where the test command runs).")] = Path("."),
+    task: Annotated[str, typer.Option(help="Extra instructions for the Coder.")] = "",
+    write: Annotated[bool, typer.Option("--write", help="Apply a passing fix to the file (atomically).")] = False,
+    model: Annotated[str | None, typer.Option(help="Model spec overriding the coder role's.")] = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fix a bug in PATH so that the failing tests pass; prove it by running them."""
+    from plancoder.coder import check_target
+    from plancoder.fix import fix_file, write_fix
+
+    relative = check_target(project, str(path.resolve().relative_to(project.resolve()) if path.is_absolute() else path))
+    report = fix_file(_runtime(config), project, relative, test_cmd, task, model)
+    if as_json:
+        _print_json({key: getattr(report, key) for key in FIX_JSON_KEYS} | {"model": report.model})
+    else:
+        _print_fix(report)
+    if report.passed and write and not report.already_passing:
+        typer.echo(f"wrote {write_fix(project, relative, report)}", err=as_json)
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+def _print_fix(report) -> None:  # noqa: ANN001
+    if report.already_passing:
+        typer.echo("The tests already pass: there is nothing to fix.")
+        return
+    typer.echo(report.diff or "(no passing fix)")
+    verdict = "PASSED" if report.passed else "FAILED"
+    typer.echo(
+        f"tests: {verdict} after {report.attempts} attempt(s), model {report.model}, "
+        f"{report.tokens.get('total_tokens', 0)} tokens, {report.latency_s:.1f} s"
+    )
+
+
+@app.command()
+def demo(
+    bug: Annotated[str | None, typer.Option(help="Id of a built-in seeded bug (default: a test-split bug).")] = None,
+    model: Annotated[str | None, typer.Option(help="Model spec overriding the coder role's.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """The main job, end to end: the Coder fixes a built-in seeded bug and the tests prove it."""
+    from plancoder.fix import fix_file
+    from plancoder.suite import DEMO_BUG, find_bug, materialized
+
+    chosen = find_bug(bug or DEMO_BUG)
+    typer.echo(f"seeded bug {chosen['id']}: {chosen['description']} (line {chosen['lineno']} of {chosen['file']})")
+    typer.echo(f"test command: {chosen['test_cmd']}\n")
+    with materialized(chosen) as project:
+        report = fix_file(_runtime(config), project, chosen["file"], chosen["test_cmd"], model=model)
+    _print_fix(report)
+    if not report.passed:
+        raise typer.Exit(1)
+
+
+@app.command("seed-bugs")
+def seed_bugs(
+    src: Annotated[Path, typer.Argument(help="File or directory to seed bugs into (tests are never mutated).")],
+    test_cmd: Annotated[str, typer.Option("--test-cmd", help="Test command, run from the project root.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for bugs.json.")],
+    project: Annotated[Path, typer.Option(help="Project root (where the test command runs).")] = Path("."),
+    per_file: Annotated[int, typer.Option("--per-file", min=1, help="Bugs kept per source file.")] = 3,
+    seed: Annotated[int, typer.Option(help="Seed; the same seed gives the same bugs.")] = 0,
+) -> None:
+    """Seed bugs that the tests catch into code whose tests pass; write DIR/bugs.json."""
+    from plancoder.seeding import seed_bugs as find_bugs
+    from plancoder.suite import write_suite
+
+    if not (src if src.is_absolute() else project / src).exists():
+        raise PlancoderError(f"{src} does not exist", "give a file or directory inside the project")
+    bugs = find_bugs(project.resolve(), src, test_cmd, per_file, seed, progress=lambda line: typer.echo(line, err=True))
+    root = str(project.resolve())
+    suite = {"version": 1, "seed": seed, "per_file": per_file, "bugs": [b.as_dict() | {"project": root} for b in bugs]}
+    path = write_suite(suite, out / "bugs.json")
+    typer.echo(f"{len(bugs)} bugs caught by the tests written to {path}")
+
+
+@app.command("eval")
+def evaluate(
+    role: Annotated[str, typer.Option(help="Role to evaluate: coder.")] = "coder",
+    split: Annotated[str | None, typer.Option(help="train, validation or test; all when omitted.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N tasks.")] = None,
+    suite: Annotated[
+        Path | None, typer.Option(help="A bugs.json from seed-bugs instead of the built-in suite.")
+    ] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Also write eval/baseline.json.")] = False,
+    out_dir: Annotated[Path, typer.Option(help="Where the reports go.")] = Path("eval"),
+    model: Annotated[str | None, typer.Option(help="Model spec overriding the role's.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run a role over its suite; write eval/eval_report.json (and eval/baseline.json)."""
+    from plancoder.config import check_role
+    from plancoder.evaluate import evaluate_coder, write_report
+    from plancoder.suite import load_bugs
+
+    if check_role(role) != "coder":
+        raise PlancoderError(f"eval for role '{role}' is not available yet", "use --role coder")
+    bugs = load_bugs(suite, split, limit)
+    runtime = _runtime(config)
+    with typer.progressbar(length=len(bugs), label=f"coder on {len(bugs)} bugs", file=sys.stderr) as bar:
+        section = evaluate_coder(runtime, bugs, split, model, on_task=lambda _: bar.update(1))
+    _print_eval(section)
+    typer.echo(f"wrote {write_report(section, out_dir / 'eval_report.json')}")
+    if baseline:
+        typer.echo(f"wrote {write_report(section, out_dir / 'baseline.json')}")
+
+
+def _print_eval(section: dict) -> None:
+    for task in section["tasks"]:
+        mark = "pass" if task["passed"] else "FAIL"
+        typer.echo(
+            f"{mark}  {task['id']:<45} attempts {task['attempts']}  "
+            f"{task['tokens'].get('total_tokens', 0):>6} tok  {task['latency_s']:>6.1f} s"
+        )
+    totals = section["totals"]
+    low, high = totals["pass_rate_ci95"]
+    typer.echo(
+        f"passed {totals['passed']}/{totals['tasks']} = {totals['pass_rate']:.0%} (95% CI {low:.0%}-{high:.0%}), "
+        f"mean latency {totals['latency_s']['mean']} s, tokens/task {totals['tokens_per_task']['mean']}"
+    )
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 1, never a traceback."""
     try:

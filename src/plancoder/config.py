@@ -8,7 +8,7 @@ import os
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -71,6 +71,15 @@ class DspyConfig(Strict):
     cache: bool = Field(description="Use DSPy's LM response cache (stored under the data directory).")
 
 
+class CoderConfig(Strict):
+    """The Coder role."""
+
+    variant: Literal["cot", "react"] = Field(description="cot: reason then edit; react: an agent with tools.")
+    max_attempts: int = Field(ge=1, le=10, description="Fix attempts; each failure is fed back to the next.")
+    test_timeout_s: float = Field(gt=0, le=3600, description="Wall-clock limit of one test run in the sandbox.")
+    test_memory_mb: int = Field(ge=64, description="Address-space limit of one test run in the sandbox (MB).")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -78,6 +87,7 @@ class Settings(Strict):
     sampling: SamplingConfig
     local: LocalConfig
     dspy: DspyConfig
+    coder: CoderConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 

@@ -1,0 +1,92 @@
+import json
+
+import pytest
+from test_coder import BUGGY, GOOD, TEST_CMD, TESTS, WRONG, fix_reply
+from typer.testing import CliRunner
+
+from plancoder import cli
+from plancoder.scripted import Script
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "calc.py").write_text(BUGGY)
+    (root / "test_calc.py").write_text(TESTS)
+    monkeypatch.chdir(root)
+    return root
+
+
+def fix(*args, replies):
+    script = Script(replies)
+    return runner.invoke(cli.app, ["fix", "calc.py", "--test-cmd", TEST_CMD, "--model", script.spec, *args])
+
+
+def test_fix_prints_the_diff_and_the_test_result(project):
+    result = fix(replies=[fix_reply(GOOD)])
+    assert result.exit_code == 0, result.output
+    assert "+    return a + b" in result.output and "tests: PASSED after 1 attempt(s)" in result.output
+    assert (project / "calc.py").read_text() == BUGGY
+
+
+def test_fix_write_applies_a_passing_fix(project):
+    result = fix("--write", replies=[fix_reply(GOOD)])
+    assert result.exit_code == 0 and "wrote" in result.output
+    assert (project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
+
+
+def test_fix_json_has_the_documented_keys(project):
+    result = fix("--json", replies=[fix_reply(WRONG), fix_reply(GOOD)])
+    report = json.loads(result.output)
+    assert set(report) >= {"passed", "attempts", "diff", "fixed_code", "score", "tokens", "latency_s", "trace_id"}
+    assert report["passed"] is True and report["attempts"] == 2
+    assert report["tokens"]["total_tokens"] > 0 and len(report["trace_id"]) == 32
+
+
+def test_a_failing_fix_is_never_written_and_exits_1(project):
+    result = fix("--write", replies=[fix_reply(WRONG)] * 3)
+    assert result.exit_code == 1 and "tests: FAILED after 3 attempt(s)" in result.output
+    assert (project / "calc.py").read_text() == BUGGY
+
+
+def test_already_passing_tests_say_so(project):
+    (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
+    result = fix(replies=[])
+    assert result.exit_code == 0 and "already pass" in result.output
+
+
+@pytest.mark.parametrize(("path", "message"), [("missing.py", "does not exist"), ("test_calc.py", "read-only")])
+def test_fix_bad_paths_are_clear_errors(project, path, message):
+    result = runner.invoke(cli.app, ["fix", path, "--test-cmd", TEST_CMD])
+    assert result.exit_code != 0 and message in str(result.exception)
+
+
+def test_seed_bugs_then_eval_on_the_seeded_suite(project, tmp_path):
+    (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
+    out = tmp_path / "bugs"
+    seeded = runner.invoke(
+        cli.app, ["seed-bugs", "calc.py", "--test-cmd", TEST_CMD, "--out", str(out), "--per-file", "2"]
+    )
+    assert seeded.exit_code == 0, seeded.output
+    bugs = json.loads((out / "bugs.json").read_text())["bugs"]
+    assert len(bugs) == 2
+    script = Script(lambda messages: fix_reply(_original_function(messages)))
+    report_dir = tmp_path / "eval"
+    result = runner.invoke(
+        cli.app,
+        ["eval", "--suite", str(out / "bugs.json"), "--model", script.spec, "--out-dir", str(report_dir), "--baseline"],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((report_dir / "eval_report.json").read_text())["coder"]
+    assert report["totals"]["tasks"] == 2 and report["tasks"][0]["feedback"]
+    assert json.loads((report_dir / "baseline.json").read_text())["coder"]["totals"] == report["totals"]
+
+
+def _original_function(messages):
+    """A scripted 'model' that answers with the original (correct) function for whichever one is buggy."""
+    prompt = messages[-1]["content"]
+    return GOOD if "return a + b" not in prompt else "def double(x):\n    return x * 2\n"

@@ -1,0 +1,139 @@
+import dspy
+import pytest
+
+from plancoder.coder import Coder, CoderError, check_target, feedback_text, pytest_counts
+from plancoder.errors import PlancoderError
+from plancoder.sandbox import Limits
+from plancoder.scripted import Script, chat_answer
+
+BUGGY = 'def add(a, b):\n    """Sum of a and b."""\n    return a - b\n\n\ndef double(x):\n    return x * 2\n'
+TESTS = (
+    "from calc import add, double\n\n\n"
+    "def test_add():\n    assert add(2, 3) == 5\n\n\n"
+    "def test_add_zero():\n    assert add(0, 0) == 0\n\n\n"
+    "def test_double():\n    assert double(4) == 8\n"
+)
+TEST_CMD = "python -m pytest -q -p no:cacheprovider test_calc.py"
+GOOD = 'def add(a, b):\n    """Sum of a and b."""\n    return a + b\n'
+WRONG = 'def add(a, b):\n    """Sum of a and b."""\n    return a * b\n'
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "calc.py").write_text(BUGGY)
+    (root / "test_calc.py").write_text(TESTS)
+    return root
+
+
+def fix_reply(code, name="add"):
+    return chat_answer(reasoning="add subtracts instead of adding.", function_name=name, fixed_function=code)
+
+
+def run_coder(project, replies, **kwargs):
+    script = Script(replies)
+    coder = Coder(limits=Limits(wall_s=30), **kwargs)
+    with dspy.context(lm=script.lm(), adapter=dspy.ChatAdapter()):
+        return coder(project=str(project), file="calc.py", test_cmd=TEST_CMD), script
+
+
+def test_fixes_the_bug_in_one_attempt(project):
+    result, script = run_coder(project, [fix_reply(GOOD)])
+    assert result.passed and result.attempts == 1 and result.score == 1.0
+    assert "-    return a - b\n+    return a + b\n" in result.diff
+    assert result.fixed_code == BUGGY.replace("a - b", "a + b")
+    assert (project / "calc.py").read_text() == BUGGY  # the Coder never writes the user's file
+    prompt = script.calls[0]["messages"][-1]["content"]
+    assert "return a - b" in prompt and "test_add" in prompt
+    assert result.history[0]["reasoning"] == "add subtracts instead of adding."
+
+
+def test_failures_are_fed_back_until_a_fix_passes(project):
+    result, script = run_coder(project, [fix_reply(WRONG), fix_reply("def nope(:"), fix_reply(GOOD)])
+    assert result.passed and result.attempts == 3
+    second_prompt = script.calls[1]["messages"][-1]["content"]
+    assert "Attempt 1 rewrote `add` but tests still fail" in second_prompt and "assert 6 == 5" in second_prompt
+    third_prompt = script.calls[2]["messages"][-1]["content"]
+    assert "Attempt 2 could not be applied" in third_prompt
+    assert [a["passed"] for a in result.history] == [False, False, True]
+
+
+def test_attempts_are_bounded_and_a_failing_fix_is_not_offered(project):
+    result, _ = run_coder(project, [fix_reply(WRONG)] * 2, max_attempts=2)
+    assert not result.passed and result.attempts == 2
+    assert result.fixed_code is None and result.diff == ""
+    assert 0 < result.score < 0.5  # one of three tests passes with a * b
+
+
+def test_garbage_answers_are_failed_attempts_not_crashes(project):
+    result, script = run_coder(project, lambda messages: "I don't know.")  # ChatAdapter, then its JSON fallback
+    assert not result.passed and result.attempts == 3
+    assert all("could not be parsed" in a["error"] for a in result.history)
+    assert len(script.calls) >= 6  # every failed parse is still charged (ChatAdapter, then its JSON fallback)
+
+
+def test_tests_that_already_pass_stop_early(project):
+    (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
+    result, script = run_coder(project, [])
+    assert result.passed and result.already_passing and result.attempts == 0 and script.calls == []
+
+
+def test_react_variant_uses_tools_and_keeps_its_trajectory(project):
+    replies = [
+        chat_answer(next_thought="Look at add.", next_tool_name="show_function", next_tool_args='{"name": "add"}'),
+        chat_answer(
+            next_thought="Try the fix.",
+            next_tool_name="run_tests",
+            next_tool_args='{"function_name": "add", "fixed_function": "def add(a, b):\\n    return a + b\\n"}',
+        ),
+        chat_answer(next_thought="Tests pass.", next_tool_name="finish", next_tool_args="{}"),
+        chat_answer(reasoning="done", function_name="add", fixed_function=GOOD),
+    ]
+    result, _ = run_coder(project, replies, variant="react")
+    trajectory = result.history[0]["trajectory"]
+    assert result.passed and result.attempts == 1
+    assert "return a - b" in trajectory["observation_0"] and trajectory["observation_1"] == "PASSED"
+    assert trajectory["tool_name_1"] == "run_tests"
+
+
+@pytest.mark.parametrize(
+    ("variant", "attempts", "message"), [("magic", 3, "unknown Coder variant"), ("cot", 0, "at least 1")]
+)
+def test_bad_coder_settings(variant, attempts, message):
+    with pytest.raises(CoderError, match=message):
+        Coder(variant=variant, max_attempts=attempts)
+
+
+def test_targets_are_checked(project, tmp_path):
+    (project / "notes.txt").write_text("x")
+    (project / "broken.py").write_text("def f(:\n")
+    assert check_target(project, "calc.py") == "calc.py"
+    for file, message in [
+        ("nope.py", "does not exist"),
+        ("notes.txt", "not a Python file"),
+        ("test_calc.py", "tests are read-only"),
+        ("broken.py", "cannot be parsed"),
+        (str(tmp_path / "outside.py"), "outside the project"),
+    ]:
+        (tmp_path / "outside.py").write_text("x = 1\n")
+        with pytest.raises(CoderError, match=message):
+            check_target(project, file)
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("python -m pytest -q -p no:cacheprovider test_none.py", "cannot run"),
+        ("no-such-test-runner", "cannot start the test command"),
+    ],
+)
+def test_a_test_command_that_cannot_run_is_a_clear_error(project, command, message):
+    with pytest.raises(PlancoderError, match=message):
+        Coder(limits=Limits(wall_s=30))(project=str(project), file="calc.py", test_cmd=command)
+
+
+def test_feedback_and_counts_helpers():
+    assert pytest_counts("1 failed, 2 passed, 1 error in 0.1s") == (2, 2)
+    assert pytest_counts("no summary") == (0, 0)
+    assert feedback_text([]) == ""
