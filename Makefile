@@ -18,10 +18,10 @@ $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(BIN)/pip install -e ".[local,dev]" -c $(CONSTRAINTS)
 	touch $@
 
-## The main job on the embedded default model: check the machine, then one real model call.
+## The main job on the embedded default model: check the machine, then the Coder fixes a seeded bug.
 run: install
 	$(BIN)/plancoder doctor
-	$(BIN)/plancoder smoke
+	$(BIN)/plancoder demo
 
 ## Every test, the real local model included (marked `llm`), with line coverage >= 90 %.
 test: install

@@ -1,6 +1,8 @@
 import dspy
 import pytest
+from dspy.utils.exceptions import AdapterParseError
 
+from plancoder.adapters import ChatOnlyAdapter
 from plancoder.config import load_settings
 from plancoder.errors import ConfigError, ModelCallError, UnknownModelError
 from plancoder.models import ModelChain, ModelSwitcher, check_spec, configure_dspy, resolve_spec
@@ -130,3 +132,10 @@ def test_configure_dspy_keeps_the_cache_under_the_data_directory(settings, home)
         assert str(home) in str(dspy.cache.disk_cache.directory)
     finally:
         dspy.configure_cache(enable_disk_cache=False, enable_memory_cache=False)
+
+
+def test_chat_only_adapter_fails_fast_instead_of_retrying_as_json():
+    script = Script(lambda messages: "no fields here")
+    with dspy.context(lm=script.lm(), adapter=ChatOnlyAdapter()), pytest.raises(AdapterParseError):
+        dspy.Predict("question -> answer")(question="q")
+    assert len(script.calls) == 1

@@ -13,6 +13,7 @@ def atomic_writer(target: Path) -> Iterator[BinaryIO]:
     """Yield a binary file that replaces ``target`` only when the block finishes without error."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.chmod(tmp_name, _mode_for(target))
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -23,6 +24,16 @@ def atomic_writer(target: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the usual 0o666 minus the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_text_atomic(target: Path, text: str) -> None:

@@ -18,7 +18,7 @@ from plancoder.local_pool import MB, ModelPool
 from plancoder.weights import CATALOG, WeightSpec, ensure_model_file
 
 PROVIDER = "local"
-PASSED_PARAMS = ("temperature", "max_tokens", "top_p", "stop", "seed", "response_format")
+PASSED_PARAMS = ("temperature", "max_tokens", "top_p", "stop", "seed")
 CONTEXT_OVERHEAD_MB = 200
 """Compute buffers and bookkeeping on top of the weights and the KV cache (measured: ~150-250 MB)."""
 
@@ -83,14 +83,13 @@ def make_pool(cfg: LocalConfig, home: Path) -> ModelPool:
 
 
 def chat_params(optional_params: dict[str, Any]) -> dict[str, Any]:
-    """The sampling parameters llama.cpp understands; structured-output requests become JSON mode."""
-    params = {key: optional_params[key] for key in PASSED_PARAMS if optional_params.get(key) is not None}
-    response_format = params.get("response_format")
-    if response_format is not None and not (
-        isinstance(response_format, dict) and response_format.get("type") in ("text", "json_object")
-    ):
-        params["response_format"] = {"type": "json_object"}
-    return params
+    """The sampling parameters passed to llama.cpp.
+
+    ``response_format`` is dropped: llama.cpp's JSON grammar can stall generation for minutes on
+    CPU with these vocabularies, and the small models write JSON as well when the prompt asks for it;
+    outputs are validated by the adapters and the roles instead.
+    """
+    return {key: optional_params[key] for key in PASSED_PARAMS if optional_params.get(key) is not None}
 
 
 def complete(pool: ModelPool, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict:

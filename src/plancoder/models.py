@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import dspy
 
 from plancoder import local_lm, providers, scripted
+from plancoder.adapters import ChatOnlyAdapter
 from plancoder.config import Settings, check_role
 from plancoder.errors import ConfigError, ModelCallError, UnknownModelError
 from plancoder.local_pool import ModelPool
@@ -145,9 +146,9 @@ class ModelSwitcher:
 
 
 def configure_dspy(settings: Settings, home: Path) -> None:
-    """DSPy's cache under the data directory (or off), usage tracking on, ChatAdapter by default."""
+    """DSPy's cache under the data directory (or off), usage tracking on, ChatAdapter (no JSON fallback)."""
     enabled = settings.dspy.cache
     dspy.configure_cache(
         enable_disk_cache=enabled, enable_memory_cache=enabled, disk_cache_dir=str(home / "dspy_cache")
     )
-    dspy.configure(track_usage=True, adapter=dspy.ChatAdapter())
+    dspy.configure(track_usage=True, adapter=ChatOnlyAdapter())

@@ -82,7 +82,7 @@ def load_bugs(path: Path | None = None, split: str | None = None, limit: int | N
     return chosen[:limit] if limit else chosen
 
 
-DEMO_BUG = "roman_numerals-comparison_swap-L20"
+DEMO_BUG = "two_pointers-comparison_swap-L9"
 """The bug ``plancoder demo`` fixes by default (one the embedded Coder fixed in the baseline)."""
 
 

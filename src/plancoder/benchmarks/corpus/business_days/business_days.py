@@ -43,7 +43,7 @@ def business_days_between(start: date, end: date, holidays: frozenset[date] = fr
     full_weeks, extra = divmod((end - start).days, 7)
     count = full_weeks * 5
     for offset in range(extra):
-        if (start + timedelta(days=full_weeks * 7 + offset)).weekday() < SATURDAY:
+        if (start.weekday() + offset) % 7 < SATURDAY:
             count += 1
     skipped = sum(1 for h in holidays if start <= h < end and h.weekday() < SATURDAY)
     return count - skipped

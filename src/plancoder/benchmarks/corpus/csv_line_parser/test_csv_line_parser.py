@@ -44,9 +44,9 @@ def test_parse_errors() -> None:
         parse_line('"abc')
     with pytest.raises(ValueError, match="unterminated"):
         parse_line('"a""')
-    with pytest.raises(ValueError, match="after closing quote at 4$"):
+    with pytest.raises(ValueError, match=r"after closing quote at 4$"):
         parse_line('"ab"c,d')
-    with pytest.raises(ValueError, match="after closing quote at 3$"):
+    with pytest.raises(ValueError, match=r"after closing quote at 3$"):
         parse_line('"a"b')
     with pytest.raises(ValueError):
         parse_line('ab"c')

@@ -20,6 +20,8 @@ def test_normalisation() -> None:
     assert (g.num, g.den) == (-1, 3)
     h = Frac(-4, -2)
     assert (h.num, h.den) == (2, 1)
+    k = Frac(3, -1)
+    assert (k.num, k.den) == (-3, 1)
     z = Frac(0, -5)
     assert (z.num, z.den) == (0, 1)
 
@@ -47,7 +49,7 @@ def test_mul_and_div() -> None:
 
 
 def test_div_by_zero() -> None:
-    with pytest.raises(ZeroDivisionError):
+    with pytest.raises(ZeroDivisionError, match="division by zero fraction"):
         Frac(1, 2) / Frac(0)
 
 
@@ -104,6 +106,8 @@ def test_to_mixed() -> None:
     assert to_mixed(Frac(1, 3)) == (0, Frac(1, 3))
     assert to_mixed(Frac(-1, 3)) == (0, Frac(-1, 3))
     assert to_mixed(Frac(9, 4)) == (2, Frac(1, 4))
+    assert to_mixed(Frac(-1)) == (-1, Frac(0))
+    assert to_mixed(Frac(-5)) == (-5, Frac(0))
 
 
 def test_mediant() -> None:

@@ -8,9 +8,9 @@ def shape(matrix: Matrix) -> tuple[int, int]:
     if not matrix or not matrix[0]:
         raise ValueError("matrix must have at least one row and one column")
     width = len(matrix[0])
-    for row in matrix:
+    for index, row in enumerate(matrix):
         if len(row) != width:
-            raise ValueError("all rows must have the same length")
+            raise ValueError(f"row {index} has {len(row)} columns, expected {width}")
     return len(matrix), width
 
 
@@ -29,9 +29,10 @@ def transpose(matrix: Matrix) -> Matrix:
 
 def add(left: Matrix, right: Matrix) -> Matrix:
     """Element-wise sum of two matrices of the same shape."""
-    if shape(left) != shape(right):
-        raise ValueError("shapes differ")
-    return [[a + b for a, b in zip(row_a, row_b, strict=True)] for row_a, row_b in zip(left, right, strict=True)]
+    rows, cols = shape(left)
+    if shape(right) != (rows, cols):
+        raise ValueError(f"shapes differ: {(rows, cols)} and {shape(right)}")
+    return [[left[r][c] + right[r][c] for c in range(cols)] for r in range(rows)]
 
 
 def multiply(left: Matrix, right: Matrix) -> Matrix:

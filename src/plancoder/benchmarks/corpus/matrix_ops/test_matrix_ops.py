@@ -15,10 +15,14 @@ def test_shape_errors() -> None:
         shape([])
     with pytest.raises(ValueError):
         shape([[]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^row 1 has 1 columns, expected 2$"):
         shape([[1, 2], [3]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^row 1 has 2 columns, expected 1$"):
         shape([[1], [2, 3]])
+    with pytest.raises(ValueError, match=r"^row 1 has 0 columns, expected 2$"):
+        shape([[1, 2], []])
+    with pytest.raises(ValueError, match=r"^row 2 has 3 columns, expected 2$"):
+        shape([[1, 2], [3, 4], [5, 6, 7]])
 
 
 def test_identity() -> None:
@@ -37,13 +41,16 @@ def test_transpose() -> None:
 def test_add() -> None:
     assert add(A, [[10, 20, 30], [40, 50, 60]]) == [[11, 22, 33], [44, 55, 66]]
     assert add([[1]], [[-1]]) == [[0]]
+    assert add([[1], [2], [3]], [[10], [20], [30]]) == [[11], [22], [33]]
 
 
 def test_add_shape_mismatch() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^shapes differ: \(2, 3\) and \(2, 2\)$"):
         add(A, [[1, 2], [3, 4]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="shapes differ"):
         add([[1, 2]], [[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match="shapes differ"):
+        add([[1, 2], [3, 4]], [[1, 2]])
 
 
 def test_multiply() -> None:

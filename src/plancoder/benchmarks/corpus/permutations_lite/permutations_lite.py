@@ -16,7 +16,7 @@ def permutations(items: list) -> list[list]:
 def combinations(items: list, k: int) -> list[list]:
     """All ``k``-element selections of ``items`` keeping their original order."""
     if k < 0:
-        raise ValueError("k must not be negative")
+        raise ValueError(f"k must not be negative, got {k}")
     if k == 0:
         return [[]]
     if k > len(items):
@@ -36,7 +36,7 @@ def power_set(items: list) -> list[list]:
 def count_permutations(n: int, k: int) -> int:
     """Number of ordered selections of ``k`` out of ``n`` items: n! / (n - k)!."""
     if k < 0 or n < 0:
-        raise ValueError("n and k must not be negative")
+        raise ValueError(f"n and k must not be negative, got n={n}, k={k}")
     if k > n:
         return 0
     if k == 0:

@@ -36,8 +36,10 @@ def test_combinations_edges() -> None:
     assert combinations([1, 2, 3], 3) == [[1, 2, 3]]
     assert combinations([1, 2, 3], 4) == []
     assert combinations([], 1) == []
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"got -1$"):
         combinations([1], -1)
+    with pytest.raises(ValueError, match=r"got -1$"):
+        combinations([], -1)
 
 
 def test_power_set() -> None:
@@ -58,9 +60,9 @@ def test_count_permutations() -> None:
 
 
 def test_count_permutations_negative() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"got n=-1, k=0$"):
         count_permutations(-1, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"got n=3, k=-1$"):
         count_permutations(3, -1)
 
 

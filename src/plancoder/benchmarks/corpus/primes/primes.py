@@ -5,10 +5,8 @@ def is_prime(n: int) -> bool:
     """True when ``n`` is a prime number (trial division by odd numbers)."""
     if n < 2:
         return False
-    if n < 4:
-        return True
     if n % 2 == 0:
-        return False
+        return n == 2
     divisor = 3
     while divisor * divisor <= n:
         if n % divisor == 0:
@@ -23,11 +21,13 @@ def sieve(limit: int) -> list[int]:
         return []
     flags = [True] * (limit + 1)
     flags[0] = flags[1] = False
-    for n in range(2, int(limit**0.5) + 1):
+    n = 2
+    while n * n <= limit:
         if flags[n]:
             for multiple in range(n * n, limit + 1, n):
                 flags[multiple] = False
-    return [n for n in range(limit + 1) if flags[n]]
+        n += 1
+    return [number for number, prime in enumerate(flags) if prime]
 
 
 def prime_factors(n: int) -> list[int]:
@@ -66,4 +66,4 @@ def nth_prime(k: int) -> int:
 
 def primes_between(low: int, high: int) -> list[int]:
     """Primes ``p`` with ``low <= p <= high``."""
-    return [n for n in range(max(low, 2), high + 1) if is_prime(n)]
+    return [n for n in range(low, high + 1) if is_prime(n)]

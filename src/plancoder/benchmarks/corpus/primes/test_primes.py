@@ -50,6 +50,11 @@ def test_prime_factors() -> None:
     assert prime_factors(1024) == [2] * 10
 
 
+def test_prime_factors_are_ints() -> None:
+    assert repr(prime_factors(12)) == "[2, 2, 3]"
+    assert repr(prime_factors(7)) == "[7]"
+
+
 def test_prime_factors_one_and_errors() -> None:
     assert prime_factors(1) == []
     with pytest.raises(ValueError):

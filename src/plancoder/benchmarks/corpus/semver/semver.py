@@ -62,8 +62,10 @@ def compare(left: str, right: str) -> int:
     """Return -1, 0 or 1 as version ``left`` is lower than, equal to or higher than ``right``."""
     a, b = parse(left), parse(right)
     core_a, core_b = (a.major, a.minor, a.patch), (b.major, b.minor, b.patch)
-    if core_a != core_b:
-        return -1 if core_a < core_b else 1
+    if core_a < core_b:
+        return -1
+    if core_a > core_b:
+        return 1
     return _compare_prerelease(a.prerelease, b.prerelease)
 
 

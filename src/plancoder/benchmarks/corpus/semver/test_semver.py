@@ -1,3 +1,4 @@
+from dataclasses import FrozenInstanceError
 from itertools import pairwise
 
 import pytest
@@ -20,6 +21,13 @@ def test_parse_errors() -> None:
     for text in ("1.2", "1.2.3.4", "", "a.b.c", "01.2.3", "1.02.3", "1.2.03", "1.2.3-", "1.2.3-a..b", "-1.2.3", "1..3"):
         with pytest.raises(ValueError):
             parse(text)
+
+
+def test_version_is_frozen_and_hashable() -> None:
+    version = parse("1.2.3")
+    assert {version, Version(1, 2, 3)} == {Version(1, 2, 3)}
+    with pytest.raises(FrozenInstanceError):
+        version.major = 2  # type: ignore[misc]
 
 
 def test_str() -> None:

@@ -26,20 +26,21 @@ def median(values: list[float]) -> float:
 def mode(values: list[float]) -> float:
     """Most frequent value; the smallest one when several are equally frequent."""
     _require_values(values)
-    counts: dict[float, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    best = None
-    for value, count in counts.items():
-        if best is None or count > counts[best] or (count == counts[best] and value < best):
-            best = value
+    ordered = sorted(values)
+    best, best_count = ordered[0], 0
+    run_start = 0
+    for i in range(1, len(ordered) + 1):
+        if i == len(ordered) or ordered[i] != ordered[run_start]:
+            if i - run_start > best_count:
+                best, best_count = ordered[run_start], i - run_start
+            run_start = i
     return best
 
 
 def variance(values: list[float], sample: bool = False) -> float:
     """Population variance, or sample variance (n - 1 denominator) when ``sample`` is true."""
     _require_values(values, 2 if sample else 1)
-    centre = mean(values)
+    centre = sum(values) / len(values)
     squares = sum((value - centre) ** 2 for value in values)
     return squares / (len(values) - 1 if sample else len(values))
 

@@ -41,6 +41,10 @@ def test_mode() -> None:
     assert mode([1]) == 1
     assert mode([7, 7, 1]) == 7
     assert mode([1, 7, 7]) == 7
+    assert mode([4, 2, 4, 3]) == 4
+    assert mode([1, 2, 2]) == 2
+    assert mode([2, 2, 1]) == 2
+    assert mode([1, 2, 2, 3, 3, 3]) == 3
 
 
 def test_mode_ties_prefer_smallest() -> None:
@@ -50,7 +54,7 @@ def test_mode_ties_prefer_smallest() -> None:
 
 
 def test_mode_empty_raises() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="need at least 1 value"):
         mode([])
 
 
@@ -77,7 +81,7 @@ def test_data_range() -> None:
     assert data_range(DATA) == 7
     assert data_range([4]) == 0
     assert data_range([-3, 10, 2]) == 13
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="need at least 1 value"):
         data_range([])
 
 

@@ -26,7 +26,7 @@ def test_hanoi_moves_custom_pegs() -> None:
 
 
 def test_hanoi_moves_negative() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"got -1$"):
         hanoi_moves(-1)
 
 
@@ -37,7 +37,7 @@ def test_move_count() -> None:
     assert move_count(10) == 1023
     for n in range(8):
         assert move_count(n) == len(hanoi_moves(n))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"got -1$"):
         move_count(-1)
 
 
@@ -71,6 +71,15 @@ def test_apply_move_errors() -> None:
     with pytest.raises(ValueError, match="cannot put disk 2 on disk 1"):
         apply_move(state, ("A", "B"))
     assert state == {"A": [2], "B": [1], "C": []}
+
+
+def test_apply_move_compares_with_top_disk() -> None:
+    state = {"A": [2], "B": [3, 1], "C": []}
+    with pytest.raises(ValueError, match=r"^cannot put disk 2 on disk 1$"):
+        apply_move(state, ("A", "B"))
+    apply_move(state, ("B", "C"))
+    apply_move(state, ("A", "B"))
+    assert state == {"A": [], "B": [3, 2], "C": [1]}
 
 
 def test_simulate_solution_solves() -> None:

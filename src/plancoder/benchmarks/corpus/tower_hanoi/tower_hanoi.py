@@ -6,7 +6,7 @@ PEGS = ("A", "B", "C")
 def hanoi_moves(n: int, source: str = "A", target: str = "C", spare: str = "B") -> list[tuple[str, str]]:
     """The optimal list of (from, to) moves that carries ``n`` disks from ``source`` to ``target``."""
     if n < 0:
-        raise ValueError("n must not be negative")
+        raise ValueError(f"n must not be negative, got {n}")
     if n == 0:
         return []
     before = hanoi_moves(n - 1, source, spare, target)
@@ -17,7 +17,7 @@ def hanoi_moves(n: int, source: str = "A", target: str = "C", spare: str = "B") 
 def move_count(n: int) -> int:
     """Number of moves in the optimal solution for ``n`` disks, by the recurrence 2*T(n-1) + 1."""
     if n < 0:
-        raise ValueError("n must not be negative")
+        raise ValueError(f"n must not be negative, got {n}")
     if n == 0:
         return 0
     return 2 * move_count(n - 1) + 1

@@ -1,0 +1,34 @@
+import os
+
+import pytest
+
+from plancoder.atomic import atomic_writer, write_text_atomic
+
+
+def test_replaces_the_file_and_keeps_its_permissions(tmp_path):
+    target = tmp_path / "script.py"
+    target.write_text("old")
+    os.chmod(target, 0o755)
+    write_text_atomic(target, "new")
+    assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o755
+
+
+def test_a_new_file_gets_ordinary_permissions(tmp_path):
+    target = tmp_path / "sub" / "new.txt"
+    write_text_atomic(target, "x")
+    assert target.read_text() == "x" and (target.stat().st_mode & 0o777) == 0o666 & ~_umask()
+
+
+def test_an_error_mid_write_leaves_the_old_file_and_no_temp(tmp_path):
+    target = tmp_path / "data.json"
+    target.write_text("intact")
+    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
+        handle.write(b"half")
+        raise RuntimeError("crash")
+    assert target.read_text() == "intact" and sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,26 @@
+"""The real Coder path: the embedded model fixes a small seeded bug, proven by the tests."""
+
+import pytest
+
+from plancoder.fix import fix_file
+from plancoder.runtime import build_runtime
+from plancoder.suite import DEMO_BUG, find_bug, materialized
+
+pytestmark = pytest.mark.llm
+
+
+def test_the_embedded_coder_fixes_the_demo_bug(tmp_path):
+    config = tmp_path / "plancoder.toml"
+    config.write_text("[dspy]\ncache = false\n[local]\nn_ctx = 4096\n")
+    runtime = build_runtime(config, {})
+    bug = find_bug(DEMO_BUG)
+    with materialized(bug) as project:
+        report = fix_file(runtime, project, bug["file"], bug["test_cmd"], model="local/qwen2.5-coder-0.5b")
+        assert (project / bug["file"]).read_text() == bug["buggy_source"]
+    assert report.attempts >= 1 and report.tokens["prompt_tokens"] > 100
+    assert report.model == "local/qwen2.5-coder-0.5b"
+    assert report.history[0]["reasoning"]
+    if report.passed:
+        assert report.diff and report.score == 1.0
+    else:
+        assert report.fixed_code is None and report.score < 1.0

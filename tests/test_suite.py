@@ -1,0 +1,81 @@
+"""The committed built-in seeded-bug suite is sound: big enough, split by module, reproducible."""
+
+from collections import Counter
+
+import pytest
+
+from plancoder.errors import PlancoderError
+from plancoder.mutations import OPERATORS
+from plancoder.sandbox import run_tests
+from plancoder.suite import (
+    DEMO_BUG,
+    SPLITS,
+    benchmarks_dir,
+    corpus_modules,
+    find_bug,
+    load_bugs,
+    materialized,
+    split_modules,
+)
+
+
+@pytest.fixture(scope="module")
+def bugs():
+    return load_bugs()
+
+
+def test_the_corpus_and_the_suite_are_big_and_diverse(bugs):
+    assert len(corpus_modules()) >= 40
+    assert len(bugs) >= 150
+    operators = Counter(bug["operator"] for bug in bugs)
+    assert set(operators) >= set(OPERATORS)
+    assert len({bug["module"] for bug in bugs}) >= 40
+
+
+def test_splits_never_share_a_module(bugs):
+    modules = {split: {b["module"] for b in bugs if b["split"] == split} for split in SPLITS}
+    assert all(modules[split] for split in SPLITS)
+    assert not (
+        modules["train"] & modules["validation"]
+        or modules["train"] & modules["test"]
+        or modules["validation"] & modules["test"]
+    )
+
+
+def test_split_assignment_is_deterministic():
+    modules = corpus_modules()
+    assert split_modules(modules, 0) == split_modules(modules, 0)
+    assert split_modules(modules, 0) != split_modules(modules, 1)
+
+
+def test_every_bug_records_where_and_what(bugs):
+    for bug in bugs:
+        assert bug["original_line"] and bug["lineno"] > 0 and bug["patch"].startswith("---")
+        assert bug["buggy_source"] != (benchmarks_dir() / "corpus" / bug["module"] / bug["file"]).read_text()
+
+
+@pytest.mark.parametrize("index", [0, 57, 111])
+def test_a_materialized_bug_fails_its_tests(bugs, index):
+    bug = bugs[index % len(bugs)]
+    with materialized(bug) as project:
+        run = run_tests(project, bug["test_cmd"])
+    assert not run.passed and "failed" in run.output
+
+
+def test_filters_and_lookups():
+    assert {b["split"] for b in load_bugs(split="test")} == {"test"}
+    assert len(load_bugs(split="train", limit=3)) == 3
+    assert find_bug(DEMO_BUG)["split"] == "test"
+    with pytest.raises(PlancoderError, match="unknown split"):
+        load_bugs(split="holdout")
+    with pytest.raises(PlancoderError, match="no seeded bug"):
+        find_bug("nope")
+
+
+def test_an_unreadable_suite_is_a_clear_error(tmp_path):
+    (tmp_path / "bugs.json").write_text("{not json")
+    with pytest.raises(PlancoderError, match="cannot read bug suite"):
+        load_bugs(tmp_path / "bugs.json")
+    (tmp_path / "empty.json").write_text('{"bugs": []}')
+    with pytest.raises(PlancoderError, match="has no bugs"):
+        load_bugs(tmp_path / "empty.json")
