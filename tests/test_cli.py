@@ -40,6 +40,8 @@ def test_doctor_json_with_api_models_only_passes(tmp_path, monkeypatch):
     report = json.loads(result.output)
     assert result.exit_code == 0, result.output
     assert report["ok"] is True
+    sandbox = next(c for c in report["checks"] if c["name"] == "sandbox")
+    assert sandbox["ok"] and sandbox["detail"]
     assert {c["name"] for c in report["checks"]} >= {
         "python",
         "dspy",

@@ -79,10 +79,10 @@ def smoke(
     typer.echo(f"usage:     {report['usage']}\nlatency:   {report['latency_s']} s")
 
 
-def _runtime(config: Path | None):
+def _runtime(config: Path | None, cache: bool | None = None):
     from plancoder.runtime import build_runtime
 
-    return build_runtime(config, dict(os.environ))
+    return build_runtime(config, dict(os.environ), cache)
 
 
 def _print_json(data: object) -> None:
@@ -151,6 +151,49 @@ def demo(
         raise typer.Exit(1)
 
 
+@app.command()
+def plan(
+    task: Annotated[str, typer.Argument(help="The software task to plan.")],
+    context: Annotated[Path | None, typer.Option(help="A text file: repository layout, tools, constraints.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model spec overriding the planner role's.")] = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Turn a software task into a dependency-ordered plan (never returned with dependency violations)."""
+    from plancoder.planner import Plan, check_task, render_tree
+    from plancoder.planning_run import plan_task
+
+    task, context_text = check_task(task, read_context(context))
+    record = plan_task(_runtime(config), task, context_text, model)
+    record.pop("plan_object")
+    if as_json:
+        _print_json(record)
+    elif record["plan"] is not None:
+        typer.echo(render_tree(Plan(**record["plan"])))
+    if not record["valid"]:
+        problems = "; ".join(v["message"] for v in record["violations"][:3]) or record["feedback"][-1]
+        typer.echo(f"error: no valid plan after {record['attempts']} attempt(s): {problems}", err=True)
+        raise typer.Exit(1)
+
+
+def read_context(path: Path | None) -> str:
+    """The --context file as text; a missing, unreadable or binary file is a clear error."""
+    if path is None:
+        return ""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise PlancoderError(
+            f"cannot read context file {path}: {error.strerror}", "give an existing text file"
+        ) from None
+    if b"\0" in data[:8192]:
+        raise PlancoderError(f"context file {path} is binary", "give a text file (layout, tools, constraints)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PlancoderError(f"context file {path} is not UTF-8 text", "save it as UTF-8") from None
+
+
 @app.command("seed-bugs")
 def seed_bugs(
     src: Annotated[Path, typer.Argument(help="File or directory to seed bugs into (tests are never mutated).")],
@@ -175,12 +218,10 @@ def seed_bugs(
 
 @app.command("eval")
 def evaluate(
-    role: Annotated[str, typer.Option(help="Role to evaluate: coder.")] = "coder",
+    role: Annotated[str, typer.Option(help="Role to evaluate: coder or planner.")] = "coder",
     split: Annotated[str | None, typer.Option(help="train, validation or test; all when omitted.")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N tasks.")] = None,
-    suite: Annotated[
-        Path | None, typer.Option(help="A bugs.json from seed-bugs instead of the built-in suite.")
-    ] = None,
+    suite: Annotated[Path | None, typer.Option(help="bugs.json (coder) or planning tasks file (planner).")] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Also write eval/baseline.json.")] = False,
     out_dir: Annotated[Path, typer.Option(help="Where the reports go.")] = Path("eval"),
     model: Annotated[str | None, typer.Option(help="Model spec overriding the role's.")] = None,
@@ -188,16 +229,18 @@ def evaluate(
 ) -> None:
     """Run a role over its suite; write eval/eval_report.json (and eval/baseline.json)."""
     from plancoder.config import check_role
-    from plancoder.evaluate import evaluate_coder, write_report
+    from plancoder.evaluate import evaluate_coder, evaluate_planner, write_report
+    from plancoder.planning import load_tasks
     from plancoder.suite import load_bugs
 
-    if check_role(role) != "coder":
-        raise PlancoderError(f"eval for role '{role}' is not available yet", "use --role coder")
-    bugs = load_bugs(suite, split, limit)
-    runtime = _runtime(config)
-    with typer.progressbar(length=len(bugs), label=f"coder on {len(bugs)} bugs", file=sys.stderr) as bar:
-        section = evaluate_coder(runtime, bugs, split, model, on_task=lambda _: bar.update(1))
-    _print_eval(section)
+    if check_role(role) not in ("coder", "planner"):
+        raise PlancoderError(f"there is no evaluation for role '{role}'", "use --role coder or --role planner")
+    items = load_bugs(suite, split, limit) if role == "coder" else load_tasks(suite, split, limit)
+    run = evaluate_coder if role == "coder" else evaluate_planner
+    runtime = _runtime(config, cache=False)  # an evaluation measures real calls, never cache hits
+    with typer.progressbar(length=len(items), label=f"{role} on {len(items)} tasks", file=sys.stderr) as bar:
+        section = run(runtime, items, split, model, on_task=lambda _: bar.update(1))
+    (_print_eval if role == "coder" else _print_plan_eval)(section)
     typer.echo(f"wrote {write_report(section, out_dir / 'eval_report.json')}")
     if baseline:
         typer.echo(f"wrote {write_report(section, out_dir / 'baseline.json')}")
@@ -215,6 +258,21 @@ def _print_eval(section: dict) -> None:
     typer.echo(
         f"passed {totals['passed']}/{totals['tasks']} = {totals['pass_rate']:.0%} (95% CI {low:.0%}-{high:.0%}), "
         f"mean latency {totals['latency_s']['mean']} s, tokens/task {totals['tokens_per_task']['mean']}"
+    )
+
+
+def _print_plan_eval(section: dict) -> None:
+    for task in section["tasks"]:
+        mark = "valid" if task["valid"] else "INVALID"
+        typer.echo(
+            f"{mark:7}  {task['id']:<40} score {task['score']:.2f}  attempts {task['attempts']}  "
+            f"{task['tokens'].get('total_tokens', 0):>6} tok  {task['latency_s']:>6.1f} s"
+        )
+    totals = section["totals"]
+    typer.echo(
+        f"valid {totals['valid']}/{totals['tasks']}, dependency violations in returned plans "
+        f"{totals['dependency_violations_in_returned_plans']}, mean score {totals['score']['mean']}, "
+        f"mean latency {totals['latency_s']['mean']} s"
     )
 
 

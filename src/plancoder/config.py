@@ -80,6 +80,14 @@ class CoderConfig(Strict):
     test_memory_mb: int = Field(ge=64, description="Address-space limit of one test run in the sandbox (MB).")
 
 
+class PlannerConfig(Strict):
+    """The Planner role."""
+
+    attempts: int = Field(ge=1, le=10, description="Guarded attempts; each invalid plan's violations are fed back.")
+    max_steps: int = Field(ge=1, le=100, description="Cap on the number of steps in a plan.")
+    guard: Literal["best_of_n", "refine"] = Field(description="DSPy constraint: BestOfN or Refine.")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -88,6 +96,7 @@ class Settings(Strict):
     local: LocalConfig
     dspy: DspyConfig
     coder: CoderConfig
+    planner: PlannerConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 

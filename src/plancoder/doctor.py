@@ -106,9 +106,24 @@ def check_model_file(name: str, home: Path) -> Check:
     return Check(f"model {name}", True, f"{path} (assembled now, sha256 verified)")
 
 
+def check_sandbox() -> Check:
+    """How the Coder's test runs are confined here; a gap is reported, not fatal (limits still apply)."""
+    from plancoder.sandbox import isolation_level
+
+    try:
+        level = isolation_level()
+    except PlancoderError as error:
+        return Check("sandbox", False, error.problem, error.fix)
+    gaps = level.gaps()
+    detail = "; ".join(gaps) if gaps else "network namespace, private /tmp, read-only /, throw-away uid"
+    return Check("sandbox", True, detail)
+
+
 def run_checks(settings: Settings, home: Path, env: Mapping[str, str]) -> list[Check]:
     """Every check, in a stable order."""
     checks = [check_python(), check_dspy(), Check("config", True, settings.source), check_data_dir(home)]
+    if checks[-1].ok:
+        checks.append(check_sandbox())
     checks += list(check_roles(settings, env))
     local = local_models_in_use(settings, env)
     if local:

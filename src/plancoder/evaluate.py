@@ -15,6 +15,7 @@ from plancoder.coder import Coder
 from plancoder.errors import PlancoderError
 from plancoder.fix import FixReport, fix_file, make_coder
 from plancoder.metrics import coder_metric
+from plancoder.planning_run import make_planner, planner_task, summarize_plans
 from plancoder.runtime import Runtime
 from plancoder.stats import mean_interval, wilson_interval
 from plancoder.suite import SUITE_VERSION, materialized
@@ -52,6 +53,33 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _section(
+    runtime: Runtime,
+    role: str,
+    split: str | None,
+    model: str | None,
+    run_one: Callable,
+    items: list[dict[str, Any]],
+    on_task: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
+    """Run ``run_one`` over ``items``; the report section with the run's settings and per-task records."""
+    started = datetime.now(UTC)
+    tasks = []
+    for item in items:
+        tasks.append(run_one(item))
+        on_task(tasks[-1])
+    return {
+        "role": role,
+        "split": split or "all",
+        "models": runtime.switcher.chain(role, model).specs,
+        "dspy_version": metadata.version("dspy"),
+        "plancoder_version": __version__,
+        "started": started.isoformat(timespec="seconds"),
+        "wall_s": round((datetime.now(UTC) - started).total_seconds(), 1),
+        "tasks": tasks,
+    }
+
+
 def evaluate_coder(
     runtime: Runtime,
     bugs: list[dict[str, Any]],
@@ -61,25 +89,27 @@ def evaluate_coder(
 ) -> dict[str, Any]:
     """The Coder over ``bugs``: per-task records and totals."""
     coder = make_coder(runtime)
-    started = datetime.now(UTC)
-    tasks = []
-    for bug in bugs:
-        tasks.append(coder_task(runtime, bug, coder, model))
-        on_task(tasks[-1])
-    return {
-        "role": "coder",
-        "split": split or "all",
-        "suite_version": SUITE_VERSION,
-        "models": runtime.switcher.chain("coder", model).specs,
-        "variant": coder.variant,
-        "max_attempts": coder.max_attempts,
-        "dspy_version": metadata.version("dspy"),
-        "plancoder_version": __version__,
-        "started": started.isoformat(timespec="seconds"),
-        "wall_s": round((datetime.now(UTC) - started).total_seconds(), 1),
-        "totals": summarize(tasks),
-        "tasks": tasks,
-    }
+    section = _section(
+        runtime, "coder", split, model, lambda bug: coder_task(runtime, bug, coder, model), bugs, on_task
+    )
+    settings = {"suite_version": SUITE_VERSION, "variant": coder.variant, "max_attempts": coder.max_attempts}
+    return {**section, **settings, "totals": summarize(section["tasks"])}
+
+
+def evaluate_planner(
+    runtime: Runtime,
+    items: list[dict[str, Any]],
+    split: str | None,
+    model: str | None = None,
+    on_task: Callable[[dict[str, Any]], None] = lambda _: None,
+) -> dict[str, Any]:
+    """The Planner over planning tasks: per-task records and totals."""
+    planner = make_planner(runtime)
+    run_one = lambda task: planner_task(runtime, task, planner, model)  # noqa: E731
+    section = _section(runtime, "planner", split, model, run_one, items, on_task)
+    cfg = runtime.settings.planner
+    settings = {"attempts": cfg.attempts, "max_steps": cfg.max_steps, "guard": cfg.guard}
+    return {**section, **settings, "totals": summarize_plans(section["tasks"])}
 
 
 def write_report(section: dict[str, Any], path: Path) -> Path:

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from plancoder.config import Settings, load_settings
+from plancoder.config import DspyConfig, Settings, load_settings
 from plancoder.home import ensure_data_dir
 from plancoder.models import ModelSwitcher, configure_dspy
 
@@ -19,10 +19,18 @@ class Runtime:
     switcher: ModelSwitcher
 
 
-def build_runtime(config: Path | None = None, env: Mapping[str, str] | None = None) -> Runtime:
-    """Load the configuration, prepare the data directory and configure DSPy."""
+def build_runtime(
+    config: Path | None = None, env: Mapping[str, str] | None = None, cache: bool | None = None
+) -> Runtime:
+    """Load the configuration, prepare the data directory and configure DSPy.
+
+    ``cache=False`` turns DSPy's LM cache off whatever the configuration says: evaluations and
+    benchmarks must measure real calls, not cache hits.
+    """
     env = dict(os.environ if env is None else env)
     settings = load_settings(config, env)
+    if cache is not None:
+        settings = settings.model_copy(update={"dspy": DspyConfig(cache=cache)})
     home = ensure_data_dir()
     configure_dspy(settings, home)
     return Runtime(settings, home, ModelSwitcher(settings, home, env))

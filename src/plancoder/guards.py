@@ -1,0 +1,94 @@
+"""Native DSPy 3 output constraints whose feedback reaches the next attempt.
+
+DSPy's ``Refine`` and ``BestOfN`` take a reward that returns only a float. ``guard`` wraps a check
+that returns ``(score, feedback)``: the score goes to DSPy, the feedback text goes to the next
+attempt through the wrapped module's ``feedback`` input (a context variable, so concurrent calls
+never see each other's feedback). Every attempt is an ordinary LM call, so it is counted in usage.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import dspy
+from dspy.utils.exceptions import AdapterParseError
+
+Check = Callable[[dict[str, Any], dspy.Prediction], tuple[float, str]]
+Kind = Literal["refine", "best_of_n"]
+
+
+@dataclass
+class Channel:
+    """What the attempts of one guarded call said so far."""
+
+    feedback: list[str] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+
+    @property
+    def attempts(self) -> int:
+        return len(self.scores)
+
+
+_channel: ContextVar[Channel] = ContextVar("guard_channel")
+
+
+class WithFeedback(dspy.Module):
+    """Calls ``predictor`` with the latest feedback of the guard as its ``feedback`` input."""
+
+    def __init__(self, predictor: dspy.Module) -> None:
+        super().__init__()
+        self.predictor = predictor
+
+    def forward(self, **inputs: Any) -> dspy.Prediction:
+        channel = _channel.get()
+        try:
+            return self.predictor(**inputs, feedback=channel.feedback[-1] if channel.feedback else "")
+        except AdapterParseError as error:
+            channel.feedback.append(f"Your last answer could not be parsed ({str(error)[:200]}); follow the format.")
+            channel.scores.append(0.0)
+            raise
+
+
+def _reward(check: Check) -> Callable[[dict[str, Any], dspy.Prediction], float]:
+    def reward(args: dict[str, Any], prediction: dspy.Prediction) -> float:
+        channel = _channel.get()
+        try:
+            score, feedback = check(args, prediction)
+        except Exception as error:  # a raising check is a failed check with its message, never a crash
+            score, feedback = 0.0, f"the check raised {type(error).__name__}: {error}"
+        channel.feedback.append(feedback)
+        channel.scores.append(score)
+        return score
+
+    return reward
+
+
+class Guarded(dspy.Module):
+    """``predictor`` under ``dspy.Refine`` or ``dspy.BestOfN`` with a feedback-carrying reward."""
+
+    def __init__(
+        self, predictor: dspy.Module, check: Check, attempts: int, kind: Kind = "best_of_n", threshold: float = 1.0
+    ) -> None:
+        super().__init__()
+        native = dspy.Refine if kind == "refine" else dspy.BestOfN
+        self.kind = kind
+        self.guard = native(
+            module=WithFeedback(predictor),
+            N=attempts,
+            reward_fn=_reward(check),
+            threshold=threshold,
+            fail_count=attempts,
+        )
+
+    def forward(self, **inputs: Any) -> tuple[dspy.Prediction | None, Channel]:
+        channel = Channel()
+        token = _channel.set(channel)
+        try:
+            prediction = self.guard(**inputs)
+        except Exception as error:  # every attempt failed to produce a judged answer
+            channel.feedback.append(f"all attempts failed: {type(error).__name__}: {error}")
+            prediction = None
+        finally:
+            _channel.reset(token)
+        return prediction, channel

@@ -1,0 +1,157 @@
+"""The plan schema and its validator: a pure, fast check that returns every violation.
+
+Each violation has a kind and a message a model can act on. The validator is O(steps + edges).
+"""
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+KINDS = (
+    "duplicate_id",
+    "empty_title",
+    "unknown_dependency",
+    "self_dependency",
+    "cycle",
+    "order",
+    "orphan",
+    "too_many_steps",
+    "no_steps",
+)
+DEPENDENCY_KINDS = frozenset({"unknown_dependency", "self_dependency", "cycle", "order"})
+
+
+class Step(BaseModel):
+    """One step of a plan."""
+
+    id: str = Field(description="Short unique id, e.g. 's1'")
+    title: str = Field(description="What to do, in a few words")
+    detail: str = Field(default="", description="How to do it")
+    depends_on: list[str] = Field(default_factory=list, description="Ids of earlier steps this one needs")
+    acceptance: str = Field(default="", description="How to tell the step is done")
+    files: list[str] = Field(default_factory=list, description="Files the step touches, if known")
+
+
+class Plan(BaseModel):
+    """Steps in execution order."""
+
+    steps: list[Step]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """Something wrong with a plan, said so that the model can fix it."""
+
+    kind: str
+    message: str
+    step: str = ""
+
+
+def validate(plan: Plan, max_steps: int = 20, single_goal: bool = True) -> list[Violation]:
+    """Every violation of ``plan``; an empty list means the plan is valid."""
+    if not plan.steps:
+        return [Violation("no_steps", "the plan has no steps; give at least one")]
+    found = _ids_and_titles(plan) + _dependencies(plan) + _cycles(plan)
+    if single_goal:
+        found += _orphans(plan)
+    if len(plan.steps) > max_steps:
+        found.append(Violation("too_many_steps", f"{len(plan.steps)} steps exceed the cap of {max_steps}; merge steps"))
+    return found
+
+
+def _ids_and_titles(plan: Plan) -> list[Violation]:
+    seen: set[str] = set()
+    found = []
+    for step in plan.steps:
+        if step.id in seen:
+            found.append(
+                Violation("duplicate_id", f"id '{step.id}' is used twice; give every step its own id", step.id)
+            )
+        seen.add(step.id)
+        if not step.title.strip():
+            found.append(Violation("empty_title", f"step '{step.id}' has an empty title; say what it does", step.id))
+    return found
+
+
+def _dependencies(plan: Plan) -> list[Violation]:
+    position = {}
+    for index, step in enumerate(plan.steps):
+        position.setdefault(step.id, index)
+    found = []
+    for index, step in enumerate(plan.steps):
+        for dep in step.depends_on:
+            if dep == step.id:
+                found.append(Violation("self_dependency", f"step '{dep}' depends on itself; remove it", dep))
+            elif dep not in position:
+                known = ", ".join(position)
+                found.append(
+                    Violation(
+                        "unknown_dependency",
+                        f"step '{step.id}' depends on '{dep}', which is not a step id ({known})",
+                        step.id,
+                    )
+                )
+            elif position[dep] > index:
+                found.append(
+                    Violation(
+                        "order",
+                        f"step '{step.id}' uses the output of the later step '{dep}'; move '{dep}' before '{step.id}'",
+                        step.id,
+                    )
+                )
+    return found
+
+
+def _graph(plan: Plan) -> dict[str, list[str]]:
+    ids = {step.id for step in plan.steps}
+    graph: dict[str, list[str]] = {}
+    for step in plan.steps:
+        graph.setdefault(step.id, []).extend(d for d in step.depends_on if d in ids and d != step.id)
+    return graph
+
+
+def _cycles(plan: Plan) -> list[Violation]:
+    """Each cycle named by its ids (iterative depth-first search: no recursion limit on long plans)."""
+    graph, done, found = _graph(plan), set(), []
+    for root in graph:
+        if root in done:
+            continue
+        path, stack = [root], [iter(graph[root])]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                done.add(path.pop())
+                stack.pop()
+            elif child in path:
+                cycle = [*path[path.index(child) :], child]
+                found.append(Violation("cycle", "dependency cycle " + " -> ".join(cycle) + "; break it", child))
+            elif child not in done:
+                path.append(child)
+                stack.append(iter(graph[child]))
+    return found
+
+
+def _orphans(plan: Plan) -> list[Violation]:
+    """With a single goal (the last step), every step must lead to it."""
+    graph = _graph(plan)
+    goal = plan.steps[-1].id
+    reached, frontier = {goal}, [goal]
+    while frontier:
+        for dep in graph.get(frontier.pop(), []):
+            if dep not in reached:
+                reached.add(dep)
+                frontier.append(dep)
+    return [
+        Violation(
+            "orphan",
+            f"step '{s.id}' does not lead to the goal '{goal}'; make a later step depend on it or drop it",
+            s.id,
+        )
+        for s in plan.steps
+        if s.id not in reached
+    ]
+
+
+def dependency_violations(violations: list[Violation]) -> list[Violation]:
+    """The violations that break the execution order (the ones that must be zero)."""
+    return [v for v in violations if v.kind in DEPENDENCY_KINDS]

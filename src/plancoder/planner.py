@@ -1,0 +1,107 @@
+"""The Planner: a software task -> a dependency-ordered plan with zero dependency violations.
+
+The plan is produced under a native DSPy 3 guard (``dspy.BestOfN`` or ``dspy.Refine``) whose
+reward is the plan validator: a plan with violations is retried with the validator's messages as
+feedback, and one that is still invalid after the bounded attempts is returned as *not valid*,
+never as a plan to execute.
+"""
+
+from typing import Any
+
+import dspy
+
+from plancoder.errors import PlancoderError
+from plancoder.guards import Channel, Guarded, Kind
+from plancoder.plan import Plan, Violation, dependency_violations, validate
+
+MAX_TASK_CHARS = 20_000
+MAX_CONTEXT_CHARS = 40_000
+
+
+class PlanTask(dspy.Signature):
+    """Break a software task into a plan that a developer can execute in order.
+
+    Give each step a short unique id. A step may depend only on earlier steps (by id). The last
+    step is the goal, and every other step must lead to it. Each step states how to tell it is done
+    (acceptance). Keep the plan short: no padding steps. Respect the context."""
+
+    task: str = dspy.InputField(desc="The software task")
+    context: str = dspy.InputField(desc="Repository layout, tools or constraints the plan must respect; may be empty")
+    feedback: str = dspy.InputField(desc="What was wrong with the previous plan; empty on the first attempt")
+    plan: Plan = dspy.OutputField(desc="The plan: steps in execution order")
+
+
+class PlanError(PlancoderError):
+    """The task or its context cannot be planned as given."""
+
+
+def check_task(task: str, context: str = "") -> tuple[str, str]:
+    """Reject empty or oversized inputs with a clear message."""
+    if not task.strip():
+        raise PlanError("the task is empty", "describe the software task to plan")
+    if len(task) > MAX_TASK_CHARS:
+        raise PlanError(
+            f"the task has {len(task):,} characters (limit {MAX_TASK_CHARS:,})",
+            "summarize it, and pass long material with --context",
+        )
+    if len(context) > MAX_CONTEXT_CHARS:
+        raise PlanError(
+            f"the context has {len(context):,} characters (limit {MAX_CONTEXT_CHARS:,})",
+            "keep only the layout, tools and constraints that matter",
+        )
+    return task.strip(), context.strip()
+
+
+def feedback_for(violations: list[Violation]) -> str:
+    """The validator's messages, as the next attempt reads them."""
+    return "The previous plan is invalid:\n" + "\n".join(f"- {v.kind}: {v.message}" for v in violations)
+
+
+class Planner(dspy.Module):
+    """Plan a task; ``attempts`` bounds the guarded retries, ``guard`` picks BestOfN or Refine."""
+
+    def __init__(self, attempts: int = 3, max_steps: int = 12, guard: Kind = "best_of_n") -> None:
+        super().__init__()
+        self.max_steps = max_steps
+        self.plan = Guarded(dspy.ChainOfThought(PlanTask), self.check, attempts, kind=guard)
+
+    def check(self, _: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, str]:
+        violations = validate(prediction.plan, self.max_steps)
+        if not violations:
+            return 1.0, "The plan is valid."
+        return max(0.0, 0.9 - 0.1 * len(violations)), feedback_for(violations)
+
+    def forward(self, task: str, context: str = "") -> dspy.Prediction:
+        task, context = check_task(task, context)
+        prediction, channel = self.plan(task=task, context=context)
+        return _result(prediction, channel, self.max_steps)
+
+
+def _result(prediction: dspy.Prediction | None, channel: Channel, max_steps: int) -> dspy.Prediction:
+    plan = prediction.plan if prediction is not None else None
+    violations = validate(plan, max_steps) if plan is not None else []
+    valid = plan is not None and not violations
+    return dspy.Prediction(
+        plan=plan,
+        valid=valid,
+        violations=[v.__dict__ for v in violations],
+        dependency_violations=len(dependency_violations(violations)),
+        attempts=channel.attempts,
+        reasoning=str(getattr(prediction, "reasoning", "") or ""),
+        feedback=channel.feedback,
+        score=1.0 if valid else max(channel.scores, default=0.0),
+    )
+
+
+def render_tree(plan: Plan) -> str:
+    """The plan as readable text: one line per step, its dependencies and acceptance under it."""
+    lines = []
+    for step in plan.steps:
+        after = f"  (after {', '.join(step.depends_on)})" if step.depends_on else ""
+        lines.append(f"{step.id}. {step.title}{after}")
+        for label, text in (("", step.detail), ("done when: ", step.acceptance)):
+            if text:
+                lines.append(f"    {label}{text}")
+        if step.files:
+            lines.append(f"    files: {', '.join(step.files)}")
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""The planning suite (tasks with gold constraints) and the Planner's metric with feedback.
+
+Score = 0.4 validity (0 violations) + 0.3 coverage of required steps + 0.2 required orderings
++ 0.1 economy (at most ``max_steps``), minus 0.2 per forbidden phrase, floored at 0.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import dspy
+
+from plancoder.errors import PlancoderError
+from plancoder.plan import Plan, validate
+
+WEIGHTS = {"validity": 0.4, "coverage": 0.3, "ordering": 0.2, "economy": 0.1}
+FORBIDDEN_PENALTY = 0.2
+
+
+def tasks_path() -> Path:
+    from plancoder.suite import benchmarks_dir
+
+    return benchmarks_dir() / "planning_tasks.json"
+
+
+def load_tasks(path: Path | None = None, split: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Planning tasks, optionally one split and the first ``limit``."""
+    source = path or tasks_path()
+    try:
+        tasks = json.loads(source.read_text())["tasks"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise PlancoderError(
+            f"cannot read planning tasks {source}: {error}", "pass a valid planning_tasks.json"
+        ) from None
+    chosen = [t for t in tasks if split is None or t.get("split") == split]
+    if not chosen:
+        raise PlancoderError(f"no planning tasks{' in split ' + split if split else ''} in {source}", "check --split")
+    return chosen[:limit] if limit else chosen
+
+
+def _text(step: Any) -> str:
+    return f"{step.title} {step.detail}".lower()
+
+
+def matches(plan: Plan, required: dict[str, Any]) -> list[str]:
+    """Ids of the steps that match a required step's keywords."""
+    return [s.id for s in plan.steps if any(word in _text(s) for word in required["any_of"])]
+
+
+def _ancestors(plan: Plan) -> dict[str, set[str]]:
+    """Every step's transitive dependencies (steps are in order, so one pass suffices for valid plans)."""
+    found: dict[str, set[str]] = {}
+    for step in plan.steps:
+        found[step.id] = set()
+        for dep in step.depends_on:
+            found[step.id] |= {dep} | found.get(dep, set())
+    return found
+
+
+def _orderings_kept(plan: Plan, task: dict[str, Any], where: dict[str, list[str]]) -> list[bool]:
+    ancestors = _ancestors(plan)
+    return [
+        any(a in ancestors.get(b, set()) for a in where[first] for b in where[second])
+        for first, second in task["orderings"]
+    ]
+
+
+def judge(plan: Plan | None, task: dict[str, Any]) -> tuple[float, list[str]]:
+    """Score and the reasons it is not 1.0."""
+    if plan is None:
+        return 0.0, ["no plan was produced"]
+    violations = validate(plan, task.get("max_steps", 20))
+    where = {r["name"]: matches(plan, r) for r in task["required_steps"]}
+    kept = _orderings_kept(plan, task, where)
+    text = " ".join(_text(s) for s in plan.steps)
+    forbidden = [phrase for phrase in task.get("forbidden", []) if phrase in text]
+    parts = {
+        "validity": float(not violations),
+        "coverage": sum(map(bool, where.values())) / len(where),
+        "ordering": sum(kept) / len(kept) if kept else 1.0,
+        "economy": min(1.0, task.get("max_steps", 20) / max(1, len(plan.steps))),
+    }
+    score = max(0.0, sum(WEIGHTS[k] * v for k, v in parts.items()) - FORBIDDEN_PENALTY * len(forbidden))
+    reasons = [f"{v.kind}: {v.message}" for v in violations]
+    reasons += [
+        f"no step covers '{name}' (expected words like {', '.join(r['any_of'][:3])})"
+        for r in task["required_steps"]
+        for name in [r["name"]]
+        if not where[name]
+    ]
+    reasons += [f"'{a}' should come before '{b}'" for (a, b), ok in zip(task["orderings"], kept, strict=True) if not ok]
+    reasons += [f"the plan should not '{phrase}'" for phrase in forbidden]
+    return round(score, 4), reasons
+
+
+def planner_metric(
+    gold: Any, pred: Any, trace: Any = None, pred_name: Any = None, pred_trace: Any = None
+) -> dspy.Prediction:
+    """GEPA-ready: the score and what to change."""
+    score, reasons = judge(pred.plan, gold.gold)
+    feedback = "The plan meets every requirement." if not reasons else "To improve the plan: " + "; ".join(reasons)
+    return dspy.Prediction(score=score, feedback=feedback)

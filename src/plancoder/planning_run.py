@@ -1,0 +1,74 @@
+"""``plancoder plan`` and the Planner's evaluation: the role with its model chain, usage and latency."""
+
+import time
+import uuid
+from typing import Any
+
+import dspy
+
+from plancoder.fix import total_tokens
+from plancoder.planner import Planner
+from plancoder.planning import judge
+from plancoder.runtime import Runtime
+from plancoder.stats import mean_interval, wilson_interval
+
+
+def make_planner(runtime: Runtime) -> Planner:
+    cfg = runtime.settings.planner
+    return Planner(attempts=cfg.attempts, max_steps=cfg.max_steps, guard=cfg.guard)
+
+
+def plan_task(
+    runtime: Runtime, task: str, context: str = "", model: str | None = None, planner: Planner | None = None
+) -> dict[str, Any]:
+    """Run the Planner; every guarded attempt's tokens are counted."""
+    planner = planner or make_planner(runtime)
+    chain = runtime.switcher.chain("planner", model)
+    started = time.perf_counter()
+    with dspy.track_usage() as usage:
+        result = chain.run(lambda: planner(task=task, context=context))
+    return {
+        "valid": result.valid,
+        "plan": result.plan.model_dump() if result.plan is not None else None,
+        "violations": result.violations,
+        "dependency_violations": result.dependency_violations,
+        "attempts": result.attempts,
+        "reasoning": result.reasoning,
+        "feedback": result.feedback,
+        "tokens": total_tokens(usage.get_total_tokens()),
+        "latency_s": round(time.perf_counter() - started, 3),
+        "model": chain.served_by,
+        "trace_id": uuid.uuid4().hex,
+        "plan_object": result.plan,
+    }
+
+
+def planner_task(runtime: Runtime, task: dict[str, Any], planner: Planner, model: str | None) -> dict[str, Any]:
+    record = plan_task(runtime, task["task"], task.get("context", ""), model, planner)
+    score, reasons = judge(record.pop("plan_object"), task)
+    return {
+        "id": task["id"],
+        "split": task.get("split"),
+        "size": task.get("size"),
+        "task": task["task"],
+        **record,
+        "score": score,
+        "missing": reasons,
+    }
+
+
+def summarize_plans(tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    valid = sum(1 for t in tasks if t["valid"])
+    returned_violations = sum(t["dependency_violations"] for t in tasks if t["valid"])
+    return {
+        "tasks": len(tasks),
+        "valid": valid,
+        "valid_rate_ci95": wilson_interval(valid, len(tasks)),
+        "dependency_violations_in_returned_plans": returned_violations,
+        "score": mean_interval([t["score"] for t in tasks]),
+        "attempts": mean_interval([t["attempts"] for t in tasks]),
+        "prompt_tokens": sum(t["tokens"]["prompt_tokens"] for t in tasks),
+        "completion_tokens": sum(t["tokens"]["completion_tokens"] for t in tasks),
+        "tokens_per_task": mean_interval([t["tokens"]["total_tokens"] for t in tasks]),
+        "latency_s": mean_interval([t["latency_s"] for t in tasks]),
+    }

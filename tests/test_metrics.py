@@ -1,0 +1,52 @@
+import dspy
+
+from plancoder.metrics import coder_metric, failing_tests
+from plancoder.stats import mean_interval, wilson_interval
+
+OUTPUT = """F.
+=================================== FAILURES ===================================
+    def test_add():
+>       assert add(2, 3) == 5
+E       assert -1 == 5
+FAILED test_calc.py::test_add - assert -1 == 5
+1 failed, 1 passed in 0.02s
+"""
+BUG = {"operator": "arithmetic_swap", "lineno": 3, "original_line": "return a + b", "mutated_line": "return a - b"}
+
+
+def test_failing_tests_keeps_what_failed_and_how():
+    assert failing_tests(OUTPUT) == "E       assert -1 == 5\nFAILED test_calc.py::test_add - assert -1 == 5"
+
+
+def test_metric_on_a_pass():
+    pred = dspy.Prediction(passed=True, attempts=2, score=1.0, history=[])
+    result = coder_metric(dspy.Example(bug=BUG), pred)
+    assert result.score == 1.0 and "2 attempt(s)" in result.feedback
+
+
+def test_metric_feedback_names_the_failing_test_and_the_seeded_bug():
+    history = [{"error": "", "test_output": OUTPUT}]
+    result = coder_metric(dspy.Example(bug=BUG), dspy.Prediction(passed=False, attempts=1, score=0.25, history=history))
+    assert result.score == 0.25
+    assert "FAILED test_calc.py::test_add - assert -1 == 5" in result.feedback
+    assert "arithmetic_swap at line 3" in result.feedback and "`return a + b` became `return a - b`" in result.feedback
+
+
+def test_metric_feedback_for_an_edit_that_could_not_be_applied():
+    history = [{"error": "there is no function named `ad`", "test_output": ""}]
+    result = coder_metric(dspy.Example(), dspy.Prediction(passed=False, attempts=3, score=0.0, history=history))
+    assert result.feedback == "The last proposal could not be applied: there is no function named `ad`."
+
+
+def test_metric_accepts_gepa_five_argument_calls():
+    pred = dspy.Prediction(passed=True, attempts=1, score=1.0, history=[])
+    assert coder_metric(dspy.Example(bug=BUG), pred, None, "fix.predict", []).score == 1.0
+
+
+def test_intervals():
+    assert wilson_interval(0, 0) == (0.0, 0.0)
+    low, high = wilson_interval(8, 10)
+    assert 0.49 < low < 0.5 and 0.94 < high < 0.95
+    summary = mean_interval([1.0, 2.0, 3.0, 10.0])
+    assert summary["mean"] == 4.0 and summary["p50"] == 2.5 and summary["p95"] == 10.0
+    assert mean_interval([])["mean"] == 0.0 and mean_interval([5.0])["ci95_low"] == 5.0

@@ -1,0 +1,57 @@
+from plancoder.plan import Plan, Step, dependency_violations, validate
+
+
+def plan(*steps):
+    return Plan(steps=[Step(id=i, title=f"do {i}", depends_on=list(deps)) for i, deps in steps])
+
+
+def kinds(violations):
+    return sorted(v.kind for v in violations)
+
+
+def test_a_valid_chain_and_diamond_have_no_violations():
+    assert validate(plan(("a", ""), ("b", "a"), ("c", "b"))) == []
+    assert validate(plan(("a", ""), ("b", "a"), ("c", "a"), ("d", "bc"))) == []
+
+
+def test_unknown_self_and_later_dependencies():
+    violations = validate(plan(("a", "z"), ("b", "b"), ("c", "d"), ("d", "ab")), single_goal=False)
+    assert kinds(violations) == ["order", "self_dependency", "unknown_dependency"]
+    messages = " | ".join(v.message for v in violations)
+    assert "'a' depends on 'z', which is not a step id (a, b, c, d)" in messages
+    assert "step 'c' uses the output of the later step 'd'; move 'd' before 'c'" in messages
+
+
+def test_cycles_are_named():
+    violations = validate(plan(("a", "c"), ("b", "a"), ("c", "b")))
+    cycles = [v.message for v in violations if v.kind == "cycle"]
+    assert cycles == ["dependency cycle a -> c -> b -> a; break it"]
+
+
+def test_duplicate_ids_and_empty_titles():
+    bad = Plan(steps=[Step(id="a", title=" "), Step(id="a", title="x", depends_on=["a"])])
+    assert {"duplicate_id", "empty_title"} <= set(kinds(validate(bad, single_goal=False)))
+
+
+def test_orphans_only_when_the_task_has_a_single_goal():
+    orphaned = plan(("a", ""), ("b", ""), ("c", "a"))
+    assert [v.message for v in validate(orphaned)] == [
+        "step 'b' does not lead to the goal 'c'; make a later step depend on it or drop it"
+    ]
+    assert validate(orphaned, single_goal=False) == []
+
+
+def test_step_cap_and_empty_plan():
+    long = plan(*[(f"s{i}", "") for i in range(5)])
+    assert "too_many_steps" in kinds(validate(long, max_steps=4, single_goal=False))
+    assert kinds(validate(Plan(steps=[]))) == ["no_steps"]
+
+
+def test_dependency_violations_are_the_order_breaking_kinds():
+    violations = validate(plan(("a", "c"), ("b", "a"), ("c", "b"), ("d", "x")), single_goal=False)
+    assert kinds(dependency_violations(violations)) == ["cycle", "order", "unknown_dependency"]
+
+
+def test_a_long_chain_does_not_recurse():
+    long = Plan(steps=[Step(id=f"s{i}", title="t", depends_on=[f"s{i - 1}"] if i else []) for i in range(5000)])
+    assert validate(long, max_steps=5000) == []

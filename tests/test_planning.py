@@ -1,0 +1,143 @@
+import json
+
+import dspy
+import pytest
+from typer.testing import CliRunner
+
+from plancoder import cli
+from plancoder.errors import PlancoderError
+from plancoder.plan import Plan, Step
+from plancoder.planning import judge, load_tasks, planner_metric
+from plancoder.scripted import Script, chat_answer
+
+TASK = {
+    "id": "verbose-flag",
+    "task": "Add a --verbose flag with tests",
+    "context": "argparse CLI",
+    "split": "test",
+    "required_steps": [{"name": "flag", "any_of": ["flag", "option"]}, {"name": "tests", "any_of": ["test"]}],
+    "orderings": [["flag", "tests"]],
+    "forbidden": ["rewrite the cli"],
+    "max_steps": 4,
+}
+
+
+def make(*steps):
+    return Plan(steps=[Step(id=i, title=t, depends_on=list(d)) for i, t, d in steps])
+
+
+GOOD = make(("s1", "Add the --verbose flag", []), ("s2", "Write tests for it", ["s1"]))
+
+
+def test_a_plan_meeting_every_requirement_scores_1():
+    assert judge(GOOD, TASK) == (1.0, [])
+
+
+def test_missing_steps_orderings_padding_and_forbidden_cost_points():
+    reversed_order = make(("s1", "Write tests", []), ("s2", "Add the flag", ["s1"]))
+    score, reasons = judge(reversed_order, TASK)
+    assert score == pytest.approx(0.8) and reasons == ["'flag' should come before 'tests'"]
+    padded = make(*[(f"s{i}", "Add the option", [f"s{i - 1}"] if i else []) for i in range(8)])
+    score, reasons = judge(padded, TASK)
+    assert score == pytest.approx(0.4 * 0 + 0.3 * 0.5 + 0.2 * 0 + 0.1 * 0.5)
+    assert any("too_many_steps" in r for r in reasons) and any("no step covers 'tests'" in r for r in reasons)
+    rogue = make(("s1", "Rewrite the CLI with a flag", []), ("s2", "Test it", ["s1"]))
+    assert judge(rogue, TASK)[0] == pytest.approx(0.8)
+
+
+def test_no_plan_scores_0_and_metric_gives_feedback():
+    assert judge(None, TASK) == (0.0, ["no plan was produced"])
+    pred = dspy.Prediction(plan=make(("s1", "Write tests", [])), valid=True)
+    result = planner_metric(dspy.Example(gold=TASK), pred)
+    assert result.score < 1 and result.feedback.startswith("To improve the plan: no step covers 'flag'")
+
+
+def test_loading_tasks_and_bad_files(tmp_path):
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps({"tasks": [TASK, {**TASK, "id": "b", "split": "train"}]}))
+    assert [t["id"] for t in load_tasks(path, split="test")] == ["verbose-flag"]
+    with pytest.raises(PlancoderError, match="no planning tasks in split validation"):
+        load_tasks(path, split="validation")
+    path.write_text("[")
+    with pytest.raises(PlancoderError, match="cannot read planning tasks"):
+        load_tasks(path)
+
+
+runner = CliRunner()
+PLAN_REPLY = chat_answer(
+    reasoning="flag then tests",
+    plan=json.dumps(
+        {
+            "steps": [
+                {"id": "s1", "title": "Add the --verbose flag", "acceptance": "flag parsed"},
+                {"id": "s2", "title": "Write tests", "depends_on": ["s1"], "acceptance": "tests pass"},
+            ]
+        }
+    ),
+)
+CYCLE_REPLY = chat_answer(
+    reasoning="r",
+    plan=json.dumps(
+        {"steps": [{"id": "a", "title": "A", "depends_on": ["b"]}, {"id": "b", "title": "B", "depends_on": ["a"]}]}
+    ),
+)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    return tmp_path
+
+
+def test_plan_command_prints_a_tree_and_json(home):
+    result = runner.invoke(cli.app, ["plan", "Add a --verbose flag", "--model", Script([PLAN_REPLY]).spec])
+    assert result.exit_code == 0, result.output
+    assert "s1. Add the --verbose flag\n    done when: flag parsed\ns2. Write tests  (after s1)" in result.output
+    result = runner.invoke(cli.app, ["plan", "Add a flag", "--json", "--model", Script([PLAN_REPLY]).spec])
+    report = json.loads(result.output)
+    assert (
+        report["valid"] and report["dependency_violations"] == 0 and report["plan"]["steps"][1]["depends_on"] == ["s1"]
+    )
+
+
+def test_plan_with_cycles_on_every_attempt_fails_clearly(home):
+    result = runner.invoke(cli.app, ["plan", "Add a flag", "--model", Script([CYCLE_REPLY] * 3).spec])
+    assert result.exit_code == 1
+    assert "no valid plan after 3 attempt(s)" in result.output and "dependency cycle a -> b -> a" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "cannot read context file"), (b"\x00\x01bin", "is binary"), (b"\xff\xfe", "not UTF-8")],
+)
+def test_bad_context_files(home, content, message):
+    path = home / "ctx.txt"
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(cli.app, ["plan", "Add a flag", "--context", str(path)])
+    assert result.exit_code != 0 and message in str(result.exception)
+
+
+def test_eval_planner_writes_its_section_next_to_the_coders(home):
+    tasks = home / "tasks.json"
+    tasks.write_text(json.dumps({"tasks": [TASK]}))
+    (home / "eval").mkdir()
+    (home / "eval" / "eval_report.json").write_text(json.dumps({"coder": {"role": "coder"}}))
+    result = runner.invoke(
+        cli.app,
+        [
+            "eval",
+            "--role",
+            "planner",
+            "--suite",
+            str(tasks),
+            "--out-dir",
+            str(home / "eval"),
+            "--model",
+            Script([PLAN_REPLY]).spec,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads((home / "eval" / "eval_report.json").read_text())
+    assert report["coder"] == {"role": "coder"}
+    assert report["planner"]["totals"]["valid"] == 1 and report["planner"]["tasks"][0]["score"] == 1.0
