@@ -90,3 +90,10 @@ def _original_function(messages):
     """A scripted 'model' that answers with the original (correct) function for whichever one is buggy."""
     prompt = messages[-1]["content"]
     return GOOD if "return a + b" not in prompt else "def double(x):\n    return x * 2\n"
+
+
+def test_fix_an_absolute_path_outside_the_project_is_refused(project, tmp_path):
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("x = 1\n")
+    result = runner.invoke(cli.app, ["fix", str(outside), "--test-cmd", TEST_CMD])
+    assert result.exit_code != 0 and "outside the project" in str(result.exception)

@@ -107,7 +107,7 @@ def fix(
     from plancoder.coder import check_target
     from plancoder.fix import fix_file, write_fix
 
-    relative = check_target(project, str(path.resolve().relative_to(project.resolve()) if path.is_absolute() else path))
+    relative = check_target(project, str(path))
     report = fix_file(_runtime(config), project, relative, test_cmd, task, model)
     if as_json:
         _print_json({key: getattr(report, key) for key in FIX_JSON_KEYS} | {"model": report.model})
