@@ -69,3 +69,12 @@ def test_render_tree():
     result, _ = run([GOOD])
     text = render_tree(result.plan)
     assert text.splitlines()[:3] == ["s1. step s1", "    done when: s1 done", "s2. step s2  (after s1)"]
+
+
+def test_the_reasoning_variant_keeps_its_reasoning_and_single_goal_flags_orphans():
+    result, _ = run([GOOD], reason=True)
+    assert result.valid and result.reasoning == "Implement, then test."
+    orphaned = chat_answer(reasoning="r", plan=plan_json(("s1", ""), ("s2", ""), ("s3", ["s1"])))
+    result, _ = run([orphaned] * 3, single_goal=True)
+    assert not result.valid and {v["kind"] for v in result.violations} == {"orphan"}
+    assert run([orphaned])[0].valid

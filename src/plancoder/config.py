@@ -86,6 +86,8 @@ class PlannerConfig(Strict):
     attempts: int = Field(ge=1, le=10, description="Guarded attempts; each invalid plan's violations are fed back.")
     max_steps: int = Field(ge=1, le=100, description="Cap on the number of steps in a plan.")
     guard: Literal["best_of_n", "refine"] = Field(description="DSPy constraint: BestOfN or Refine.")
+    reason: bool = Field(description="ChainOfThought (reason first) instead of Predict.")
+    single_goal: bool = Field(description="Steps that do not lead to the last step are violations.")
 
 
 class Settings(Strict):

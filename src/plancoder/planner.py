@@ -58,15 +58,27 @@ def feedback_for(violations: list[Violation]) -> str:
 
 
 class Planner(dspy.Module):
-    """Plan a task; ``attempts`` bounds the guarded retries, ``guard`` picks BestOfN or Refine."""
+    """Plan a task; ``attempts`` bounds the guarded retries, ``guard`` picks BestOfN or Refine.
 
-    def __init__(self, attempts: int = 3, max_steps: int = 12, guard: Kind = "best_of_n") -> None:
+    ``reason`` adds a ChainOfThought reasoning field: measured on the 0.5B model it made answers
+    ramble into code and miss the plan format, so it is off by default. ``single_goal`` makes steps
+    that do not lead to the last step violations (for tasks that require one goal)."""
+
+    def __init__(
+        self,
+        attempts: int = 3,
+        max_steps: int = 12,
+        guard: Kind = "best_of_n",
+        reason: bool = False,
+        single_goal: bool = False,
+    ) -> None:
         super().__init__()
-        self.max_steps = max_steps
-        self.plan = Guarded(dspy.ChainOfThought(PlanTask), self.check, attempts, kind=guard)
+        self.max_steps, self.single_goal = max_steps, single_goal
+        predictor = dspy.ChainOfThought(PlanTask) if reason else dspy.Predict(PlanTask)
+        self.plan = Guarded(predictor, self.check, attempts, kind=guard)
 
     def check(self, _: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, str]:
-        violations = validate(prediction.plan, self.max_steps)
+        violations = validate(prediction.plan, self.max_steps, self.single_goal)
         if not violations:
             return 1.0, "The plan is valid."
         return max(0.0, 0.9 - 0.1 * len(violations)), feedback_for(violations)
@@ -74,12 +86,12 @@ class Planner(dspy.Module):
     def forward(self, task: str, context: str = "") -> dspy.Prediction:
         task, context = check_task(task, context)
         prediction, channel = self.plan(task=task, context=context)
-        return _result(prediction, channel, self.max_steps)
+        return _result(prediction, channel, self.max_steps, self.single_goal)
 
 
-def _result(prediction: dspy.Prediction | None, channel: Channel, max_steps: int) -> dspy.Prediction:
+def _result(prediction: dspy.Prediction | None, channel: Channel, max_steps: int, single_goal: bool) -> dspy.Prediction:
     plan = prediction.plan if prediction is not None else None
-    violations = validate(plan, max_steps) if plan is not None else []
+    violations = validate(plan, max_steps, single_goal) if plan is not None else []
     valid = plan is not None and not violations
     return dspy.Prediction(
         plan=plan,

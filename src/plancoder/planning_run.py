@@ -15,7 +15,7 @@ from plancoder.stats import mean_interval, wilson_interval
 
 def make_planner(runtime: Runtime) -> Planner:
     cfg = runtime.settings.planner
-    return Planner(attempts=cfg.attempts, max_steps=cfg.max_steps, guard=cfg.guard)
+    return Planner(cfg.attempts, cfg.max_steps, cfg.guard, cfg.reason, cfg.single_goal)
 
 
 def plan_task(
