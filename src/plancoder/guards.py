@@ -48,6 +48,10 @@ class WithFeedback(dspy.Module):
             channel.feedback.append(f"Your last answer could not be parsed ({str(error)[:200]}); follow the format.")
             channel.scores.append(0.0)
             raise
+        except Exception as error:  # still an attempt: counted, and its reason fed back
+            channel.feedback.append(f"Your last attempt failed: {type(error).__name__}: {str(error)[:200]}")
+            channel.scores.append(0.0)
+            raise
 
 
 def _reward(check: Check) -> Callable[[dict[str, Any], dspy.Prediction], float]:
