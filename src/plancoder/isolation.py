@@ -127,7 +127,7 @@ def child_setup(
     level: Isolation, run_dir: str, uid: int | None, rlimits: Sequence[tuple[int, int, int]], tmp_mb: int
 ) -> Callable[[], None]:
     """The ``preexec_fn`` that confines the child between fork and exec, as ``level`` says."""
-    exposed = _exposures() if level.namespaces and uid is not None else ()
+    exposed = _exposures(uid is not None) if level.namespaces else ()
     ids = (os.getuid(), os.getgid())
 
     def setup() -> None:  # pragma: no cover - runs in the forked child
@@ -146,16 +146,22 @@ def child_setup(
 
 
 @functools.cache
-def _exposures() -> tuple[tuple[str, str], ...]:
-    """(closed directory, installation directory) for each part of the Python installation that an
-    unprivileged uid cannot reach because some directory on its way is closed to others."""
+def _exposures(unprivileged: bool) -> tuple[tuple[str, str], ...]:
+    """(cover, installation directory) for each part of the Python installation the child would not
+    see: one under a private tmp directory (a venv in /tmp), or, for an unprivileged uid, one under a
+    directory closed to others (a Python under /root)."""
     found: dict[str, str] = {}
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     for path in sorted(prefixes | {os.path.dirname(os.path.realpath(sys.executable))}):
-        closed = _first_closed_parent(Path(path))
-        if closed and not any(path.startswith(f"{known}/") for known in found):
-            found[path] = closed
-    return tuple((closed, path) for path, closed in found.items())
+        cover = _tmp_cover(path) or (_first_closed_parent(Path(path)) if unprivileged else None)
+        if cover and not any(path.startswith(f"{known}/") for known in found):
+            found[path] = cover
+    return tuple((cover, path) for path, cover in found.items())
+
+
+def _tmp_cover(path: str) -> str | None:
+    """The private tmp directory that ``path`` lies in, if any."""
+    return next((tmp for tmp in PRIVATE_TMP if path.startswith(f"{tmp}/")), None)
 
 
 def _first_closed_parent(path: Path) -> str | None:
@@ -199,10 +205,11 @@ def _private_filesystem(run_dir: str, exposed: Sequence[tuple[str, str]], tmp_mb
     /tmp or a closed directory), the Python installation reachable, and / read-only."""
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     os.chdir(run_dir)
-    _expose(exposed)
+    handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for _, path in exposed]
     for path in PRIVATE_TMP:
         if os.path.isdir(path):
             _mount("tmpfs", path, "tmpfs", _MS_NOSUID | _MS_NODEV, f"mode=1777,size={tmp_mb}m")
+    _expose(handles, [cover for cover, _ in exposed if _tmp_cover(cover) is None and cover not in PRIVATE_TMP])
     os.mkdir(VISIBLE_ROOT)
     _mount(".", VISIBLE_ROOT, None, _MS_BIND)
     kept = sum(getattr(os, name, 0) for name in _KEPT_MOUNT_FLAGS) & os.statvfs("/").f_flag
@@ -210,10 +217,10 @@ def _private_filesystem(run_dir: str, exposed: Sequence[tuple[str, str]], tmp_mb
     os.chdir(f"{VISIBLE_ROOT}/project")
 
 
-def _expose(exposed: Sequence[tuple[str, str]]) -> None:  # pragma: no cover - runs in the forked child
-    """Cover each closed directory with a tmpfs that holds only the installation directories under it."""
-    handles = [(path, os.open(path, os.O_PATH | os.O_DIRECTORY)) for _, path in exposed]
-    for closed in dict.fromkeys(closed for closed, _ in exposed):
+def _expose(handles: Sequence[tuple[str, int]], closed_dirs: Sequence[str]) -> None:  # pragma: no cover
+    """Cover each closed directory with a tmpfs, then bind the installation directories (opened before
+    any tmpfs hid them) back in place, under those covers and under the private tmp directories."""
+    for closed in dict.fromkeys(closed_dirs):
         _mount("tmpfs", closed, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
     for path, handle in handles:
         os.makedirs(path, exist_ok=True)
