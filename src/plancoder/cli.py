@@ -246,13 +246,14 @@ def evaluate(
         typer.echo(f"wrote {write_report(section, out_dir / 'baseline.json')}")
 
 
+def _cost(task: dict) -> str:
+    """Attempts, tokens and latency of one evaluated task, as a table cell."""
+    return f"attempts {task['attempts']}  {task['tokens'].get('total_tokens', 0):>6} tok  {task['latency_s']:>6.1f} s"
+
+
 def _print_eval(section: dict) -> None:
     for task in section["tasks"]:
-        mark = "pass" if task["passed"] else "FAIL"
-        typer.echo(
-            f"{mark}  {task['id']:<45} attempts {task['attempts']}  "
-            f"{task['tokens'].get('total_tokens', 0):>6} tok  {task['latency_s']:>6.1f} s"
-        )
+        typer.echo(f"{'pass' if task['passed'] else 'FAIL'}  {task['id']:<45} {_cost(task)}")
     totals = section["totals"]
     low, high = totals["pass_rate_ci95"]
     typer.echo(
@@ -264,10 +265,7 @@ def _print_eval(section: dict) -> None:
 def _print_plan_eval(section: dict) -> None:
     for task in section["tasks"]:
         mark = "valid" if task["valid"] else "INVALID"
-        typer.echo(
-            f"{mark:7}  {task['id']:<40} score {task['score']:.2f}  attempts {task['attempts']}  "
-            f"{task['tokens'].get('total_tokens', 0):>6} tok  {task['latency_s']:>6.1f} s"
-        )
+        typer.echo(f"{mark:7}  {task['id']:<40} score {task['score']:.2f}  {_cost(task)}")
     totals = section["totals"]
     typer.echo(
         f"valid {totals['valid']}/{totals['tasks']}, dependency violations in returned plans "
