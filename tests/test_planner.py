@@ -78,3 +78,11 @@ def test_the_reasoning_variant_keeps_its_reasoning_and_single_goal_flags_orphans
     result, _ = run([orphaned] * 3, single_goal=True)
     assert not result.valid and {v["kind"] for v in result.violations} == {"orphan"}
     assert run([orphaned])[0].valid
+
+
+def test_failures_in_one_call_do_not_shorten_the_next_calls_attempts():
+    script = Script(lambda messages: "not a plan")
+    planner = Planner()
+    with dspy.context(lm=script.lm(), adapter=ChatOnlyAdapter()):
+        counts = [planner(task="Add a flag").attempts for _ in range(3)]
+    assert counts == [3, 3, 3]

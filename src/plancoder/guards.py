@@ -76,7 +76,7 @@ class Guarded(dspy.Module):
     ) -> None:
         super().__init__()
         native = dspy.Refine if kind == "refine" else dspy.BestOfN
-        self.kind = kind
+        self.kind, self.attempts = kind, attempts
         self.guard = native(
             module=WithFeedback(predictor),
             N=attempts,
@@ -88,6 +88,7 @@ class Guarded(dspy.Module):
     def forward(self, **inputs: Any) -> tuple[dspy.Prediction | None, Channel]:
         channel = Channel()
         token = _channel.set(channel)
+        self.guard.fail_count = self.attempts  # DSPy decrements it on every failure and never resets it
         try:
             prediction = self.guard(**inputs)
         except Exception as error:  # every attempt failed to produce a judged answer
