@@ -7,17 +7,6 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-KINDS = (
-    "duplicate_id",
-    "empty_title",
-    "unknown_dependency",
-    "self_dependency",
-    "cycle",
-    "order",
-    "orphan",
-    "too_many_steps",
-    "no_steps",
-)
 DEPENDENCY_KINDS = frozenset({"unknown_dependency", "self_dependency", "cycle", "order"})
 
 

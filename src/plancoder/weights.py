@@ -183,13 +183,3 @@ def ensure_model_file(spec: WeightSpec, home: Path) -> Path:
         return assemble(spec, home)
     verify(spec, path)
     return path
-
-
-def chunks_installed(spec: WeightSpec) -> bool:
-    """True when every chunk package of ``spec`` is installed at the right version."""
-    try:
-        for dist in spec.dists:
-            chunk_path(dist, spec.chunk_suffix)
-    except ModelFileError:
-        return False
-    return True
