@@ -40,6 +40,7 @@ format: install
 bench: install
 	$(BIN)/python bench/import_time.py
 	$(BIN)/python bench/lm_overhead.py
+	$(BIN)/python bench/constitution_overhead.py
 
 clean:
 	rm -rf $(VENV) .venv-latest .pytest_cache .coverage build src/*.egg-info

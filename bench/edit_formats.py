@@ -5,6 +5,8 @@ For the same seeded bugs, the model is asked for (a) the one fixed function (wha
 the sandbox. Prints per-format pass rate, completion tokens and latency.
 
     python bench/edit_formats.py [--model local/qwen2.5-coder-1.5b] [--split validation] [--limit 8]
+
+Bugs are taken round-robin across modules (not the first N, which would all sit in one module).
 """
 
 import argparse  # noqa: I001 - plancoder before DSPy
@@ -87,6 +89,15 @@ def one(lm, signature, apply, bug):
         return passed, total_tokens(usage.get_total_tokens())["completion_tokens"], time.perf_counter() - started
 
 
+def spread(bugs, limit):
+    """Round-robin over modules so that a small sample covers many different files."""
+    by_module = {}
+    for bug in bugs:
+        by_module.setdefault(bug["module"], []).append(bug)
+    rounds = zip(*(iter(group) for group in by_module.values()), strict=False)
+    return [bug for round_ in rounds for bug in round_][:limit]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="local/qwen2.5-coder-1.5b")
@@ -95,7 +106,7 @@ def main():
     args = parser.parse_args()
     runtime = build_runtime()
     lm = runtime.switcher.lm(args.model).copy(cache=False)
-    bugs = load_bugs(split=args.split, limit=args.limit)
+    bugs = spread(load_bugs(split=args.split), args.limit)
     for name, (signature, apply) in FORMATS.items():
         results = [one(lm, signature, apply, bug) for bug in bugs]
         passed = sum(r[0] for r in results)

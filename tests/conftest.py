@@ -20,6 +20,8 @@ from pathlib import Path  # noqa: E402
 import dspy  # noqa: E402
 import pytest  # noqa: E402
 
+pytest_plugins = ["pytester", "plancoder.testing"]  # the constitution plugin: @pytest.mark.article
+
 dspy.configure_cache(enable_disk_cache=False, enable_memory_cache=False)
 
 

@@ -103,3 +103,32 @@ def test_user_errors_exit_1_with_one_line_and_no_traceback(monkeypatch, capsys, 
     err = capsys.readouterr().err
     assert caught.value.code == 1
     assert err.strip() == "error: unknown role 'tester' (fix: use one of: planner, coder, reflection)"
+
+
+def test_constitution_lists_articles_and_validates_other_files(tmp_path, monkeypatch):
+    result = invoke("constitution")
+    assert result.exit_code == 0
+    assert "Article III: Error prevention and recovery (hard)" in result.output
+    assert "    checks: coder.tests_pass, planner.plan_is_valid" in result.output
+    broken = tmp_path / "rules.md"
+    broken.write_text(
+        "## Article I: Only\n- **Rationale:** r\n- **Rule:** r\n- **Enforcement:** hard\n- **Checks:** x.y\n"
+    )
+    monkeypatch.setattr("sys.argv", ["plancoder", "constitution", "--path", str(broken)])
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 1
+
+
+def test_doctor_fails_on_a_configured_constitution_that_does_not_parse(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.md"
+    rules.write_text("## Article 1: Numbers\n")
+    config = tmp_path / "plancoder.toml"
+    config.write_text(f'[constitution]\npath = "{rules}"\n')
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+    result = invoke("doctor", "--config", str(config))
+    assert (
+        result.exit_code == 1
+        and "FAIL  constitution: " in result.output
+        and "malformed article heading" in result.output
+    )

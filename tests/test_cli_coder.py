@@ -47,6 +47,7 @@ def test_fix_json_has_the_documented_keys(project):
     assert report["tokens"]["total_tokens"] > 0 and len(report["trace_id"]) == 32
 
 
+@pytest.mark.article("III")
 def test_a_failing_fix_is_never_written_and_exits_1(project):
     result = fix("--write", replies=[fix_reply(WRONG)] * 3)
     assert result.exit_code == 1 and "tests: FAILED after 3 attempt(s)" in result.output
@@ -92,6 +93,7 @@ def _original_function(messages):
     return GOOD if "return a + b" not in prompt else "def double(x):\n    return x * 2\n"
 
 
+@pytest.mark.article("I")
 def test_fix_an_absolute_path_outside_the_project_is_refused(project, tmp_path):
     outside = tmp_path / "elsewhere.py"
     outside.write_text("x = 1\n")

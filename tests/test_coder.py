@@ -39,6 +39,7 @@ def run_coder(project, replies, **kwargs):
         return coder(project=str(project), file="calc.py", test_cmd=TEST_CMD), script
 
 
+@pytest.mark.article("III")
 def test_fixes_the_bug_in_one_attempt(project):
     result, script = run_coder(project, [fix_reply(GOOD)])
     assert result.passed and result.attempts == 1 and result.score == 1.0
@@ -50,6 +51,7 @@ def test_fixes_the_bug_in_one_attempt(project):
     assert result.history[0]["reasoning"] == "add subtracts instead of adding."
 
 
+@pytest.mark.article("III")
 def test_failures_are_fed_back_until_a_fix_passes(project):
     result, script = run_coder(project, [fix_reply(WRONG), fix_reply("def nope(:"), fix_reply(GOOD)])
     assert result.passed and result.attempts == 3
@@ -60,6 +62,7 @@ def test_failures_are_fed_back_until_a_fix_passes(project):
     assert [a["passed"] for a in result.history] == [False, False, True]
 
 
+@pytest.mark.article("III")
 def test_attempts_are_bounded_and_a_failing_fix_is_not_offered(project):
     result, _ = run_coder(project, [fix_reply(WRONG)] * 2, max_attempts=2)
     assert not result.passed and result.attempts == 2
@@ -67,6 +70,7 @@ def test_attempts_are_bounded_and_a_failing_fix_is_not_offered(project):
     assert 0 < result.score < 0.5  # one of three tests passes with a * b
 
 
+@pytest.mark.article("III", "V")
 def test_garbage_answers_are_failed_attempts_not_crashes(project):
     result, script = run_coder(project, lambda messages: "I don't know.")
     assert not result.passed and result.attempts == 3
@@ -106,6 +110,7 @@ def test_bad_coder_settings(variant, attempts, message):
         Coder(variant=variant, max_attempts=attempts)
 
 
+@pytest.mark.article("I")
 def test_targets_are_checked(project, tmp_path):
     (project / "notes.txt").write_text("x")
     (project / "broken.py").write_text("def f(:\n")
@@ -138,3 +143,40 @@ def test_feedback_and_counts_helpers():
     assert pytest_counts("1 failed, 2 passed, 1 error in 0.1s") == (2, 2)
     assert pytest_counts("no summary") == (0, 0)
     assert feedback_text([]) == ""
+
+
+NO_DOCSTRING = "def add(a, b):\n    return a + b\n"
+LEAKY = 'def add(a, b):\n    """Sum of a and b."""\n    api_key = "sk-live-1234567890abcdef"\n    return a + b\n'
+
+
+@pytest.mark.article("IV")
+def test_a_passing_fix_that_drops_the_docstring_is_retried_with_the_article_named(project):
+    result, script = run_coder(project, [fix_reply(NO_DOCSTRING), fix_reply(GOOD)])
+    assert result.passed and result.attempts == 2 and result.score == 1.0 and result.constitution == []
+    retry_prompt = script.calls[1]["messages"][-1]["content"]
+    assert "Attempt 1 made the tests pass." in retry_prompt
+    assert "Article IV (Documentation): the fix drops the docstring of `add`" in retry_prompt
+
+
+@pytest.mark.article("IV")
+def test_a_soft_violation_still_ships_when_nothing_better_comes(project):
+    result, _ = run_coder(project, [fix_reply(NO_DOCSTRING)] * 3)
+    assert result.passed and result.attempts == 3 and result.score == 0.9
+    assert [f["article"] for f in result.constitution] == ["IV"]
+
+
+@pytest.mark.article("I")
+def test_a_fix_that_writes_a_secret_never_ships_even_with_green_tests(project):
+    result, script = run_coder(project, [fix_reply(LEAKY)] * 3)
+    assert not result.passed and result.fixed_code is None and result.attempts == 3
+    assert result.history[0]["tests_passed"] and not result.history[0]["passed"]
+    assert {f["article"] for f in result.constitution} == {"I"} and result.score == 0.5
+    assert (
+        "Article I (File safety): the fix writes a credential-like literal"
+        in script.calls[1]["messages"][-1]["content"]
+    )
+
+
+def test_the_coder_can_run_under_refine(project):
+    result, _ = run_coder(project, [fix_reply(GOOD)], guard="refine")
+    assert result.passed and result.attempts == 1

@@ -9,6 +9,7 @@ from plancoder.suite import DEMO_BUG, find_bug, materialized
 pytestmark = pytest.mark.llm
 
 
+@pytest.mark.article("III")
 def test_the_embedded_coder_fixes_the_demo_bug(tmp_path):
     config = tmp_path / "plancoder.toml"
     config.write_text("[dspy]\ncache = false\n[local]\nn_ctx = 4096\n")

@@ -50,3 +50,18 @@ def test_intervals():
     summary = mean_interval([1.0, 2.0, 3.0, 10.0])
     assert summary["mean"] == 4.0 and summary["p50"] == 2.5 and summary["p95"] == 10.0
     assert mean_interval([])["mean"] == 0.0 and mean_interval([5.0])["ci95_low"] == 5.0
+
+
+DOCSTRING = {"article": "IV", "title": "Documentation", "check": "coder.keeps_docstring", "message": "keep it"}
+FAILED = {"article": "III", "title": "Error prevention", "check": "coder.tests_pass", "message": "tests fail"}
+
+
+def test_metric_feedback_names_the_broken_articles_for_gepa():
+    pred = dspy.Prediction(passed=True, attempts=3, score=0.9, history=[], constitution=[DOCSTRING])
+    result = coder_metric(dspy.Example(bug=BUG), pred)
+    assert result.score == 0.9
+    assert result.feedback == "The fix made every test pass in 3 attempt(s). Article IV (Documentation): keep it"
+    history = [{"error": "", "test_output": OUTPUT}]
+    pred = dspy.Prediction(passed=False, attempts=1, score=0.2, history=history, constitution=[FAILED, DOCSTRING])
+    feedback = coder_metric(dspy.Example(), pred).feedback
+    assert feedback.endswith("Article IV (Documentation): keep it") and "tests fail" not in feedback

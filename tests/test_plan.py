@@ -1,3 +1,5 @@
+import pytest
+
 from plancoder.plan import Plan, Step, dependency_violations, validate
 
 
@@ -14,6 +16,7 @@ def test_a_valid_chain_and_diamond_have_no_violations():
     assert validate(plan(("a", ""), ("b", "a"), ("c", "a"), ("d", "bc"))) == []
 
 
+@pytest.mark.article("III")
 def test_unknown_self_and_later_dependencies():
     violations = validate(plan(("a", "z"), ("b", "b"), ("c", "d"), ("d", "ab")), single_goal=False)
     assert kinds(violations) == ["order", "self_dependency", "unknown_dependency"]
@@ -22,6 +25,7 @@ def test_unknown_self_and_later_dependencies():
     assert "step 'c' uses the output of the later step 'd'; move 'd' before 'c'" in messages
 
 
+@pytest.mark.article("III")
 def test_cycles_are_named():
     violations = validate(plan(("a", "c"), ("b", "a"), ("c", "b")))
     cycles = [v.message for v in violations if v.kind == "cycle"]

@@ -10,7 +10,12 @@ from plancoder.scripted import Script, chat_answer
 
 def plan_json(*steps):
     return json.dumps(
-        {"steps": [{"id": i, "title": f"step {i}", "depends_on": list(d), "acceptance": f"{i} done"} for i, d in steps]}
+        {
+            "steps": [
+                {"id": i, "title": f"step {i} of --verbose", "depends_on": list(d), "acceptance": f"{i} done"}
+                for i, d in steps
+            ]
+        }
     )
 
 
@@ -32,6 +37,7 @@ def test_a_valid_plan_is_returned_on_the_first_attempt(guard):
     assert len(script.calls) == 1
 
 
+@pytest.mark.article("III")
 def test_a_cyclic_plan_is_retried_with_the_validator_feedback():
     result, script = run([CYCLIC, GOOD])
     assert result.valid and result.attempts == 2
@@ -39,6 +45,7 @@ def test_a_cyclic_plan_is_retried_with_the_validator_feedback():
     assert "dependency cycle s1 -> s2 -> s1" in retry_prompt
 
 
+@pytest.mark.article("III")
 def test_a_plan_invalid_on_every_attempt_is_never_returned_as_valid():
     result, _ = run([CYCLIC] * 3)
     assert not result.valid and result.attempts == 3
@@ -46,6 +53,7 @@ def test_a_plan_invalid_on_every_attempt_is_never_returned_as_valid():
     assert any(v["kind"] == "cycle" for v in result.violations)
 
 
+@pytest.mark.article("III", "V")
 def test_garbage_on_every_attempt_is_a_clear_failure():
     result, _ = run(lambda messages: "not a plan")
     assert not result.valid and result.plan is None and result.attempts == 3
@@ -68,7 +76,11 @@ def test_bad_input(task, context, message):
 def test_render_tree():
     result, _ = run([GOOD])
     text = render_tree(result.plan)
-    assert text.splitlines()[:3] == ["s1. step s1", "    done when: s1 done", "s2. step s2  (after s1)"]
+    assert text.splitlines()[:3] == [
+        "s1. step s1 of --verbose",
+        "    done when: s1 done",
+        "s2. step s2 of --verbose  (after s1)",
+    ]
 
 
 def test_the_reasoning_variant_keeps_its_reasoning_and_single_goal_flags_orphans():
@@ -80,9 +92,36 @@ def test_the_reasoning_variant_keeps_its_reasoning_and_single_goal_flags_orphans
     assert run([orphaned])[0].valid
 
 
+@pytest.mark.article("III")
 def test_failures_in_one_call_do_not_shorten_the_next_calls_attempts():
     script = Script(lambda messages: "not a plan")
     planner = Planner()
     with dspy.context(lm=script.lm(), adapter=ChatOnlyAdapter()):
         counts = [planner(task="Add a flag").attempts for _ in range(3)]
     assert counts == [3, 3, 3]
+
+
+@pytest.mark.article("II", "IV")
+def test_a_plan_that_drops_the_task_s_flag_and_acceptance_is_retried_with_the_articles_named():
+    vague = json.dumps({"steps": [{"id": "s1", "title": "Change the CLI", "depends_on": []}]})
+    result, script = run([chat_answer(plan=vague), GOOD])
+    assert result.valid and result.attempts == 2 and result.constitution == []
+    retry_prompt = script.calls[1]["messages"][-1]["content"]
+    assert "Article II (Context preservation) [planner.mentions_task_facts]" in retry_prompt
+    assert "the task names `--verbose` but no step mentions it" in retry_prompt
+    assert "Article IV (Documentation) [planner.steps_have_acceptance]" in retry_prompt
+
+
+@pytest.mark.article("II")
+def test_a_plan_with_only_soft_violations_is_still_valid_with_its_findings_reported():
+    vague = json.dumps({"steps": [{"id": "s1", "title": "Change the CLI", "depends_on": [], "acceptance": "ok"}]})
+    result, _ = run([chat_answer(plan=vague)] * 3)
+    assert result.valid and result.score == 0.9 and [f["article"] for f in result.constitution] == ["II"]
+
+
+@pytest.mark.article("I", "V")
+def test_a_plan_breaking_a_hard_article_is_not_valid_even_without_dependency_violations():
+    bad = json.dumps({"steps": [{"id": "step one", "title": "--verbose", "acceptance": "ok", "files": ["/etc/x"]}]})
+    result, _ = run([chat_answer(plan=bad)] * 3)
+    assert not result.valid and result.dependency_violations == 0
+    assert {f["article"] for f in result.constitution} == {"I", "V"}

@@ -9,6 +9,7 @@ from plancoder.runtime import build_runtime
 pytestmark = pytest.mark.llm
 
 
+@pytest.mark.article("III")
 def test_the_embedded_planner_never_returns_a_plan_with_dependency_violations(tmp_path):
     config = tmp_path / "plancoder.toml"
     config.write_text("[local]\nn_ctx = 4096\n")

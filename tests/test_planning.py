@@ -141,3 +141,36 @@ def test_eval_planner_writes_its_section_next_to_the_coders(home):
     report = json.loads((home / "eval" / "eval_report.json").read_text())
     assert report["coder"] == {"role": "coder"}
     assert report["planner"]["totals"]["valid"] == 1 and report["planner"]["tasks"][0]["score"] == 1.0
+
+
+@pytest.mark.article("II", "V")
+def test_constitution_findings_reach_the_metric_and_hard_ones_void_validity():
+    plan = make(("s1", "Add the flag", []), ("s2", "Write tests", ["s1"]))
+    soft = {
+        "article": "II",
+        "title": "Context",
+        "check": "planner.mentions_task_facts",
+        "message": "name --verbose",
+        "hard": False,
+    }
+    hard = {
+        "article": "V",
+        "title": "Integration",
+        "check": "planner.step_ids_are_tokens",
+        "message": "bad ids",
+        "hard": True,
+    }
+    validity = {"article": "III", "title": "Errors", "check": "planner.plan_is_valid", "message": "cycle", "hard": True}
+    clean, _ = judge(plan, TASK)
+    assert judge(plan, TASK, [soft, validity])[0] == clean
+    score, reasons = judge(plan, TASK, [hard])
+    assert score == round(clean - 0.4, 4) and reasons == ["Article V (Integration): bad ids"]
+    feedback = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=plan, constitution=[soft])).feedback
+    assert feedback == "To improve the plan: Article II (Context): name --verbose"
+
+
+@pytest.mark.article("II")
+def test_plan_command_prints_soft_findings_as_notes(home):
+    result = runner.invoke(cli.app, ["plan", "Add a flag to `cli.py`", "--model", Script([PLAN_REPLY] * 3).spec])
+    assert result.exit_code == 0, result.output
+    assert "note: Article II (Context preservation): the task names `cli.py` but no step mentions it" in result.output

@@ -183,6 +183,7 @@ def test_is_test_path(relpath: str, expected: bool) -> None:
 # --- changes the candidate may not make ---------------------------------------------------------
 
 
+@pytest.mark.article("I")
 def test_a_change_to_a_test_file_is_refused_and_the_real_test_runs(project: Path) -> None:
     run = run_tests(project, PYTEST, changes={"calc.py": BUGGY, "test_calc.py": CHEAT})
     assert not run.passed
@@ -190,6 +191,7 @@ def test_a_change_to_a_test_file_is_refused_and_the_real_test_runs(project: Path
     assert "1 failed" in run.output
 
 
+@pytest.mark.article("I")
 @pytest.mark.parametrize(
     ("relpath", "rule"),
     [
@@ -211,6 +213,7 @@ def test_protected_paths_are_not_changed(project: Path, relpath: str, rule: str)
     assert CHEAT not in run.output
 
 
+@pytest.mark.article("I")
 @pytest.mark.parametrize("relpath", ["../escaped.py", "sub/../../escaped.py", "link/escaped.py", "ABSOLUTE", ""])
 def test_paths_escaping_the_copy_are_refused(project: Path, tmp_path: Path, relpath: str) -> None:
     (tmp_path / "outside").mkdir()
@@ -222,6 +225,7 @@ def test_paths_escaping_the_copy_are_refused(project: Path, tmp_path: Path, relp
     assert list(tmp_path.rglob("escaped.py")) == []
 
 
+@pytest.mark.article("I")
 @pytest.mark.parametrize("tamper", [f"write_text({CHEAT!r})", "unlink()"], ids=["rewritten", "deleted"])
 def test_the_command_changing_a_test_file_is_a_violation(project: Path, tamper: str) -> None:
     rewrite = f"import pathlib\npathlib.Path(__file__).with_name('test_calc.py').{tamper}\n"
@@ -300,6 +304,7 @@ def test_huge_output_is_capped_keeping_head_and_tail(project: Path) -> None:
     assert "1 passed" in run.output
 
 
+@pytest.mark.article("I")
 @needs_namespaces
 @needs_own_uid
 def test_writes_outside_the_copy_do_not_land(project: Path, tmp_path: Path) -> None:
@@ -314,6 +319,7 @@ def test_writes_outside_the_copy_do_not_land(project: Path, tmp_path: Path) -> N
     assert [target for target in targets[1:] if target.exists()] == []
 
 
+@pytest.mark.article("I")
 def test_secrets_in_the_environment_do_not_reach_the_command(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secrets = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "DB_PASSWORD"]
     for name in secrets:

@@ -89,7 +89,7 @@ def _print_json(data: object) -> None:
     typer.echo(json.dumps(data, indent=2, default=str))
 
 
-FIX_JSON_KEYS = ("passed", "attempts", "diff", "fixed_code", "score", "tokens", "latency_s", "trace_id")
+FIX_JSON_KEYS = ("passed", "attempts", "diff", "fixed_code", "score", "tokens", "latency_s", "trace_id", "constitution")
 
 
 @app.command()
@@ -129,6 +129,15 @@ def _print_fix(report) -> None:  # noqa: ANN001
         f"tests: {verdict} after {report.attempts} attempt(s), model {report.model}, "
         f"{report.tokens.get('total_tokens', 0)} tokens, {report.latency_s:.1f} s"
     )
+    _print_findings(report.constitution)
+
+
+def _print_findings(findings: list[dict]) -> None:
+    """Constitution findings of the returned output: hard ones block it, soft ones are notes."""
+    from plancoder.constitution import finding_lines
+
+    for finding, line in zip(findings, finding_lines(findings), strict=True):
+        typer.echo(f"{'blocked' if finding['hard'] else 'note'}: {line}", err=True)
 
 
 @app.command()
@@ -170,6 +179,7 @@ def plan(
         _print_json(record)
     elif record["plan"] is not None:
         typer.echo(render_tree(Plan(**record["plan"])))
+        _print_findings(record["constitution"])
     if not record["valid"]:
         problems = "; ".join(v["message"] for v in record["violations"][:3]) or record["feedback"][-1]
         typer.echo(f"error: no valid plan after {record['attempts']} attempt(s): {problems}", err=True)
@@ -192,6 +202,25 @@ def read_context(path: Path | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise PlancoderError(f"context file {path} is not UTF-8 text", "save it as UTF-8") from None
+
+
+@app.command("constitution")
+def constitution_command(
+    path: Annotated[
+        Path | None, typer.Option(help="A constitution.md to validate instead of the configured one.")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """List the constitution's articles and the checks that enforce each (validates the file)."""
+    from plancoder.config import load_settings
+    from plancoder.constitution import load_constitution
+
+    constitution = load_constitution(path or load_settings(config).constitution.path or None)
+    typer.echo(f"{constitution.source}: {len(constitution.articles)} articles")
+    for article in constitution.articles:
+        enforcement = "hard" if article.hard else "soft"
+        typer.echo(f"Article {article.id}: {article.title} ({enforcement})")
+        typer.echo(f"    checks: {', '.join(article.checks) or 'none (judged by people)'}")
 
 
 @app.command("seed-bugs")

@@ -1,8 +1,9 @@
 """The Coder: fixes a bug in one Python file and proves the fix by running the tests.
 
-``forward`` reads like the algorithm: run the tests (they must fail), ask the model for the fixed
-function, apply it, run the tests in the sandbox, feed failures back, at most ``max_attempts`` times.
-Two variants share that loop: ``ChainOfThought`` (reason, then edit) and ``ReAct`` with tools.
+``forward`` reads like the algorithm: run the tests (they must fail), then, under a native DSPy 3
+guard, ask the model for the fixed function, apply it, run the tests in the sandbox and the
+constitution's checks, feed failures back, at most ``max_attempts`` times. Two variants share that
+loop: ``ChainOfThought`` (reason, then edit) and ``ReAct`` with tools.
 """
 
 import ast
@@ -16,8 +17,11 @@ import dspy
 from dspy.utils.exceptions import AdapterParseError
 
 from plancoder import sandbox
+from plancoder.checks import CODER_SAYS_ITSELF, CoderOutput
+from plancoder.constitution import Constitution, finding_lines, load_constitution
 from plancoder.edits import EditError, functions, replace_function, unified_diff
 from plancoder.errors import PlancoderError
+from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
 
 OUTPUT_TAIL = 3000
@@ -63,7 +67,7 @@ def run_score(run: TestRun) -> float:
 
 @dataclass
 class Attempt:
-    """One proposal and what the tests said about it."""
+    """One proposal, what the tests said about it and what the constitution found."""
 
     number: int
     function_name: str
@@ -71,10 +75,12 @@ class Attempt:
     reasoning: str = ""
     trajectory: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    tests_passed: bool = False
     passed: bool = False
     score: float = 0.0
     test_output: str = ""
     diff: str = ""
+    constitution: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Workspace:
@@ -108,89 +114,140 @@ class Workspace:
         return "PASSED" if run.passed else run.output[-OUTPUT_TAIL:]
 
 
-class Coder(dspy.Module):
-    """Fix a failing Python file; ``variant`` is ``cot`` (ChainOfThought) or ``react`` (ReAct with tools)."""
+@dataclass
+class Session:
+    """One ``Coder.forward`` call: the workspace and every attempt judged so far."""
 
-    def __init__(self, variant: Variant = "cot", max_attempts: int = 3, limits: Limits | None = None) -> None:
+    workspace: Workspace
+    attempts: list[Attempt] = field(default_factory=list)
+
+
+_session: ContextVar[Session] = ContextVar("coder_session")
+"""The call the guard's reward and the ReAct tools act on, set for the duration of one ``Coder.forward``."""
+
+
+class ParseSafe(dspy.Module):
+    """An answer that cannot be parsed becomes a failed attempt with its reason, not an exception."""
+
+    def __init__(self, proposer: dspy.Module) -> None:
+        super().__init__()
+        self.proposer = proposer
+
+    def forward(self, **inputs: Any) -> dspy.Prediction:
+        try:
+            return self.proposer(**inputs)
+        except AdapterParseError as error:
+            reason = f"the answer could not be parsed: {str(error)[:300]}"
+            return dspy.Prediction(function_name="", fixed_function="", parse_error=reason)
+
+
+class Coder(dspy.Module):
+    """Fix a failing Python file; ``variant`` is ``cot`` (ChainOfThought) or ``react`` (ReAct with tools).
+
+    Attempts run under a native DSPy 3 guard (``dspy.BestOfN`` or ``dspy.Refine``) whose reward runs
+    the tests on the candidate and the constitution's Coder checks; what failed, naming the violated
+    articles, is fed to the next attempt. A candidate ships only when the tests pass and no hard
+    article is violated."""
+
+    def __init__(
+        self,
+        variant: Variant = "cot",
+        max_attempts: int = 3,
+        limits: Limits | None = None,
+        constitution: Constitution | None = None,
+        guard: Kind = "best_of_n",
+    ) -> None:
         super().__init__()
         if variant not in ("cot", "react"):
             raise CoderError(f"unknown Coder variant '{variant}'", "use 'cot' or 'react'")
         if max_attempts < 1:
             raise CoderError(f"max_attempts must be at least 1, got {max_attempts}", "use 1 or more")
         self.variant, self.max_attempts, self.limits = variant, max_attempts, limits or Limits()
-        self.fix = dspy.ChainOfThought(FixFunction) if variant == "cot" else None
-        self.react = dspy.ReAct(FixFunction, tools=REACT_TOOLS, max_iters=6) if variant == "react" else None
+        self.constitution = constitution or load_constitution()
+        if variant == "cot":
+            proposer = dspy.ChainOfThought(FixFunction)
+        else:
+            proposer = dspy.ReAct(FixFunction, tools=REACT_TOOLS, max_iters=6)
+        self.fix = Guarded(ParseSafe(proposer), self.reward, max_attempts, kind=guard)
 
     def forward(self, project: str, file: str, test_cmd: str, task: str = "") -> dspy.Prediction:
         workspace = Workspace(Path(project), file, test_cmd, self.limits)
         initial = check_initial_run(workspace.run())
         if initial.passed:
             return _result(workspace, initial, [], already_passing=True)
-        attempts: list[Attempt] = []
-        token = _workspace.set(workspace)
+        session = Session(workspace)
+        token = _session.set(session)
         try:
-            while len(attempts) < self.max_attempts and not (attempts and attempts[-1].passed):
-                attempts.append(self.attempt(workspace, task, initial, attempts))
+            self.fix(task=task, file_path=file, code=workspace.original, test_output=initial.output[-OUTPUT_TAIL:])
         finally:
-            _workspace.reset(token)
-        return _result(workspace, initial, attempts)
+            _session.reset(token)
+        return _result(workspace, initial, session.attempts)
 
-    def attempt(self, workspace: Workspace, task: str, initial: TestRun, attempts: list[Attempt]) -> Attempt:
-        """One proposal, judged by the tests; an unparsable answer is a failed attempt, not a crash."""
-        try:
-            proposal = self.propose(workspace, task, initial, attempts)
-        except AdapterParseError as error:
-            return Attempt(len(attempts) + 1, "", "", error=f"the answer could not be parsed: {str(error)[:300]}")
-        return self.judge(workspace, proposal, len(attempts) + 1)
-
-    def propose(self, workspace: Workspace, task: str, initial: TestRun, attempts: list[Attempt]) -> dspy.Prediction:
-        inputs = {
-            "task": task,
-            "file_path": workspace.file,
-            "code": workspace.original,
-            "test_output": initial.output[-OUTPUT_TAIL:],
-            "feedback": feedback_text(attempts),
-        }
-        return self.fix(**inputs) if self.fix is not None else self.react(**inputs)
+    def reward(self, _: dict[str, Any], proposal: dspy.Prediction) -> tuple[float, str]:
+        """Judge one proposal; the feedback covers every attempt so far."""
+        session = _session.get()
+        attempt = self.judge(session.workspace, proposal, len(session.attempts) + 1)
+        session.attempts.append(attempt)
+        return attempt.score, feedback_text(session.attempts)
 
     def judge(self, workspace: Workspace, proposal: dspy.Prediction, number: int) -> Attempt:
+        """Apply the proposal, run the tests, and ask the constitution."""
         attempt = Attempt(
             number,
-            str(proposal.function_name),
-            str(proposal.fixed_function),
+            str(proposal.function_name or ""),
+            str(proposal.fixed_function or ""),
             reasoning=str(getattr(proposal, "reasoning", "") or ""),
             trajectory=dict(getattr(proposal, "trajectory", {}) or {}),
+            error=str(getattr(proposal, "parse_error", "") or ""),
         )
+        candidate = None if attempt.error else self.apply(workspace, attempt)
+        verdict = self.constitution.judge("coder", _output(workspace, attempt, candidate))
+        attempt.constitution = verdict.as_dicts()
+        attempt.passed = attempt.tests_passed and not verdict.hard_failed
+        attempt.score = verdict.score(attempt.score)
+        return attempt
+
+    def apply(self, workspace: Workspace, attempt: Attempt) -> str | None:
+        """The candidate file, tested; None (and the reason in ``attempt.error``) when the edit cannot apply."""
         try:
             candidate = workspace.candidate(attempt.function_name, attempt.fixed_function)
         except EditError as error:
             attempt.error = str(error)
-            return attempt
+            return None
         run = workspace.run(candidate)
-        attempt.passed, attempt.score = run.passed, run_score(run)
+        attempt.tests_passed, attempt.score = run.passed, run_score(run)
         attempt.test_output = run.output[-OUTPUT_TAIL:]
         attempt.diff = unified_diff(workspace.original, candidate, workspace.file)
-        return attempt
+        return candidate
 
 
-_workspace: ContextVar[Workspace] = ContextVar("coder_workspace")
-"""The file the ReAct tools act on, set for the duration of one ``Coder.forward``."""
+def _output(workspace: Workspace, attempt: Attempt, candidate: str | None) -> CoderOutput:
+    return CoderOutput(
+        file=workspace.file,
+        original=workspace.original,
+        function_name=attempt.function_name,
+        fixed_function=attempt.fixed_function,
+        candidate=candidate,
+        edit_error=attempt.error,
+        changed_files=(workspace.file,) if candidate is not None else (),
+        tests_passed=attempt.tests_passed if candidate is not None else None,
+    )
 
 
 def read_file() -> str:
     """Return the file being fixed, with line numbers."""
-    lines = _workspace.get().original.splitlines()
+    lines = _session.get().workspace.original.splitlines()
     return "\n".join(f"{number:4d}  {line}" for number, line in enumerate(lines, 1))
 
 
 def show_function(name: str) -> str:
     """Return the source of one function (`name` or `Class.method`) of the file being fixed."""
-    return _workspace.get().show_function(name)
+    return _session.get().workspace.show_function(name)
 
 
 def run_tests(function_name: str, fixed_function: str) -> str:
     """Put your fixed version of one function into a copy of the file and run the tests: PASSED or the failures."""
-    return _workspace.get().try_fix(function_name, fixed_function)
+    return _session.get().workspace.try_fix(function_name, fixed_function)
 
 
 REACT_TOOLS = [read_file, show_function, run_tests]
@@ -198,14 +255,19 @@ REACT_TOOLS = [read_file, show_function, run_tests]
 
 def feedback_text(attempts: list[Attempt]) -> str:
     """What went wrong so far, for the next attempt (and for GEPA's reflection)."""
-    lines = []
-    for attempt in attempts:
-        if attempt.error:
-            lines.append(f"Attempt {attempt.number} could not be applied: {attempt.error}")
-        else:
-            tail = attempt.test_output[-1200:]
-            lines.append(f"Attempt {attempt.number} rewrote `{attempt.function_name}` but tests still fail:\n{tail}")
-    return "\n\n".join(lines)
+    return "\n\n".join(_attempt_feedback(attempt) for attempt in attempts)
+
+
+def _attempt_feedback(attempt: Attempt) -> str:
+    if attempt.error:
+        text = f"Attempt {attempt.number} could not be applied: {attempt.error}"
+    elif not attempt.tests_passed:
+        tail = attempt.test_output[-1200:]
+        text = f"Attempt {attempt.number} rewrote `{attempt.function_name}` but tests still fail:\n{tail}"
+    else:
+        text = f"Attempt {attempt.number} made the tests pass."
+    lines = [f"- {line}" for line in finding_lines(attempt.constitution, CODER_SAYS_ITSELF)]
+    return "\n".join([text, *(["It violates the constitution:", *lines] if lines else [])])
 
 
 def _result(workspace: Workspace, initial: TestRun, attempts: list[Attempt], already_passing: bool = False):
@@ -218,9 +280,10 @@ def _result(workspace: Workspace, initial: TestRun, attempts: list[Attempt], alr
         attempts=len(attempts),
         fixed_code=fixed,
         diff=best.diff if passed else "",
-        score=1.0 if passed else (best.score if best else 0.0),
+        score=1.0 if already_passing else (best.score if best else 0.0),
         initial_output=initial.output[-OUTPUT_TAIL:],
         history=[asdict(a) for a in attempts],
+        constitution=best.constitution if best else [],
     )
 
 

@@ -76,6 +76,7 @@ class CoderConfig(Strict):
 
     variant: Literal["cot", "react"] = Field(description="cot: reason then edit; react: an agent with tools.")
     max_attempts: int = Field(ge=1, le=10, description="Fix attempts; each failure is fed back to the next.")
+    guard: Literal["best_of_n", "refine"] = Field(description="DSPy constraint: BestOfN or Refine.")
     test_timeout_s: float = Field(gt=0, le=3600, description="Wall-clock limit of one test run in the sandbox.")
     test_memory_mb: int = Field(ge=64, description="Address-space limit of one test run in the sandbox (MB).")
 
@@ -90,6 +91,12 @@ class PlannerConfig(Strict):
     single_goal: bool = Field(description="Steps that do not lead to the last step are violations.")
 
 
+class ConstitutionConfig(Strict):
+    """The rule set every output obeys."""
+
+    path: str = Field(description="A constitution.md to use instead of the built-in one; empty for the built-in.")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -99,6 +106,7 @@ class Settings(Strict):
     dspy: DspyConfig
     coder: CoderConfig
     planner: PlannerConfig
+    constitution: ConstitutionConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 

@@ -119,9 +119,22 @@ def check_sandbox() -> Check:
     return Check("sandbox", True, detail)
 
 
+def check_constitution(settings: Settings) -> Check:
+    """The rule set every output obeys parses, and every check it names exists."""
+    from plancoder.constitution import load_constitution
+
+    try:
+        constitution = load_constitution(settings.constitution.path or None)
+    except PlancoderError as error:
+        return Check("constitution", False, error.problem, error.fix)
+    ids = ", ".join(a.id for a in constitution.articles)
+    return Check("constitution", True, f"{constitution.source}: articles {ids}")
+
+
 def run_checks(settings: Settings, home: Path, env: Mapping[str, str]) -> list[Check]:
     """Every check, in a stable order."""
-    checks = [check_python(), check_dspy(), Check("config", True, settings.source), check_data_dir(home)]
+    checks = [check_python(), check_dspy(), Check("config", True, settings.source), check_constitution(settings)]
+    checks.append(check_data_dir(home))
     if checks[-1].ok:
         checks.append(check_sandbox())
     checks += list(check_roles(settings, env))

@@ -10,6 +10,7 @@ import dspy
 
 from plancoder.atomic import write_text_atomic
 from plancoder.coder import Coder, check_target
+from plancoder.constitution import load_constitution
 from plancoder.errors import PlancoderError
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits
@@ -31,6 +32,7 @@ class FixReport:
     model: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     initial_output: str = ""
+    constitution: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,7 +50,8 @@ def total_tokens(usage: dict[str, dict[str, Any]] | None) -> dict[str, int]:
 def make_coder(runtime: Runtime) -> Coder:
     cfg = runtime.settings.coder
     limits = Limits(wall_s=cfg.test_timeout_s, cpu_s=int(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
-    return Coder(variant=cfg.variant, max_attempts=cfg.max_attempts, limits=limits)
+    constitution = load_constitution(runtime.settings.constitution.path or None)
+    return Coder(cfg.variant, cfg.max_attempts, limits, constitution=constitution, guard=cfg.guard)
 
 
 def fix_file(
@@ -80,6 +83,7 @@ def fix_file(
         model=chain.served_by,
         history=result.history,
         initial_output=result.initial_output,
+        constitution=result.constitution,
     )
 
 

@@ -1,18 +1,21 @@
 """The Planner: a software task -> a dependency-ordered plan with zero dependency violations.
 
 The plan is produced under a native DSPy 3 guard (``dspy.BestOfN`` or ``dspy.Refine``) whose
-reward is the plan validator: a plan with violations is retried with the validator's messages as
-feedback, and one that is still invalid after the bounded attempts is returned as *not valid*,
-never as a plan to execute.
+reward is the constitution's Planner checks, the plan validator among them (Article III): a plan
+with violations is retried with their messages, naming the articles, as feedback, and one that
+still breaks a hard article after the bounded attempts is returned as *not valid*, never as a plan
+to execute.
 """
 
 from typing import Any
 
 import dspy
 
+from plancoder.checks import PlannerOutput
+from plancoder.constitution import Constitution, Verdict, load_constitution
 from plancoder.errors import PlancoderError
 from plancoder.guards import Channel, Guarded, Kind
-from plancoder.plan import Plan, Violation, dependency_violations, validate
+from plancoder.plan import Plan, dependency_violations, validate
 
 MAX_TASK_CHARS = 20_000
 MAX_CONTEXT_CHARS = 40_000
@@ -52,11 +55,6 @@ def check_task(task: str, context: str = "") -> tuple[str, str]:
     return task.strip(), context.strip()
 
 
-def feedback_for(violations: list[Violation]) -> str:
-    """The validator's messages, as the next attempt reads them."""
-    return "The previous plan is invalid:\n" + "\n".join(f"- {v.kind}: {v.message}" for v in violations)
-
-
 class Planner(dspy.Module):
     """Plan a task; ``attempts`` bounds the guarded retries, ``guard`` picks BestOfN or Refine.
 
@@ -71,38 +69,44 @@ class Planner(dspy.Module):
         guard: Kind = "best_of_n",
         reason: bool = False,
         single_goal: bool = False,
+        constitution: Constitution | None = None,
     ) -> None:
         super().__init__()
         self.max_steps, self.single_goal = max_steps, single_goal
+        self.constitution = constitution or load_constitution()
         predictor = dspy.ChainOfThought(PlanTask) if reason else dspy.Predict(PlanTask)
-        self.plan = Guarded(predictor, self.check, attempts, kind=guard)
+        self.plan = Guarded(predictor, self.reward, attempts, kind=guard)
 
-    def check(self, _: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, str]:
-        violations = validate(prediction.plan, self.max_steps, self.single_goal)
-        if not violations:
-            return 1.0, "The plan is valid."
-        return max(0.0, 0.9 - 0.1 * len(violations)), feedback_for(violations)
+    def verdict(self, task: str, context: str, plan: Plan | None) -> Verdict:
+        output = PlannerOutput(task, context, plan, self.max_steps, self.single_goal)
+        return self.constitution.judge("planner", output)
+
+    def reward(self, args: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, str]:
+        verdict = self.verdict(args["task"], args.get("context", ""), prediction.plan)
+        return verdict.score(), verdict.feedback()
 
     def forward(self, task: str, context: str = "") -> dspy.Prediction:
         task, context = check_task(task, context)
         prediction, channel = self.plan(task=task, context=context)
-        return _result(prediction, channel, self.max_steps, self.single_goal)
+        plan = prediction.plan if prediction is not None else None
+        return self.result(plan, self.verdict(task, context, plan), channel, prediction)
 
-
-def _result(prediction: dspy.Prediction | None, channel: Channel, max_steps: int, single_goal: bool) -> dspy.Prediction:
-    plan = prediction.plan if prediction is not None else None
-    violations = validate(plan, max_steps, single_goal) if plan is not None else []
-    valid = plan is not None and not violations
-    return dspy.Prediction(
-        plan=plan,
-        valid=valid,
-        violations=[v.__dict__ for v in violations],
-        dependency_violations=len(dependency_violations(violations)),
-        attempts=channel.attempts,
-        reasoning=str(getattr(prediction, "reasoning", "") or ""),
-        feedback=channel.feedback,
-        score=1.0 if valid else max(channel.scores, default=0.0),
-    )
+    def result(
+        self, plan: Plan | None, verdict: Verdict, channel: Channel, prediction: dspy.Prediction | None
+    ) -> dspy.Prediction:
+        violations = validate(plan, self.max_steps, self.single_goal) if plan is not None else []
+        valid = plan is not None and not verdict.hard_failed
+        return dspy.Prediction(
+            plan=plan,
+            valid=valid,
+            violations=[v.__dict__ for v in violations],
+            dependency_violations=len(dependency_violations(violations)),
+            constitution=verdict.as_dicts(),
+            attempts=channel.attempts,
+            reasoning=str(getattr(prediction, "reasoning", "") or ""),
+            feedback=channel.feedback,
+            score=verdict.score() if plan is not None else max(channel.scores, default=0.0),
+        )
 
 
 def render_tree(plan: Plan) -> str:

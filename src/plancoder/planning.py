@@ -10,6 +10,7 @@ from typing import Any
 
 import dspy
 
+from plancoder.constitution import finding_lines
 from plancoder.errors import PlancoderError
 from plancoder.plan import Plan, validate
 
@@ -65,17 +66,18 @@ def _orderings_kept(plan: Plan, task: dict[str, Any], where: dict[str, list[str]
     ]
 
 
-def judge(plan: Plan | None, task: dict[str, Any]) -> tuple[float, list[str]]:
-    """Score and the reasons it is not 1.0."""
+def judge(plan: Plan | None, task: dict[str, Any], findings: list[dict[str, Any]] = ()) -> tuple[float, list[str]]:
+    """Score and the reasons it is not 1.0; a hard constitution finding also voids validity."""
     if plan is None:
         return 0.0, ["no plan was produced"]
     violations = validate(plan, task.get("max_steps", 20), task.get("single_goal", False))
+    extra = [f for f in findings if f["check"] != "planner.plan_is_valid"]
     where = {r["name"]: matches(plan, r) for r in task["required_steps"]}
     kept = _orderings_kept(plan, task, where)
     text = " ".join(_text(s) for s in plan.steps)
     forbidden = [phrase for phrase in task.get("forbidden", []) if phrase in text]
     parts = {
-        "validity": float(not violations),
+        "validity": float(not violations and not any(f["hard"] for f in extra)),
         "coverage": sum(map(bool, where.values())) / len(where),
         "ordering": sum(kept) / len(kept) if kept else 1.0,
         "economy": min(1.0, task.get("max_steps", 20) / max(1, len(plan.steps))),
@@ -89,7 +91,7 @@ def judge(plan: Plan | None, task: dict[str, Any]) -> tuple[float, list[str]]:
         if not where[name]
     ]
     reasons += [f"'{a}' should come before '{b}'" for (a, b), ok in zip(task["orderings"], kept, strict=True) if not ok]
-    reasons += [f"the plan should not '{phrase}'" for phrase in forbidden]
+    reasons += [f"the plan should not '{phrase}'" for phrase in forbidden] + finding_lines(extra)
     return round(score, 4), reasons
 
 
@@ -97,6 +99,6 @@ def planner_metric(
     gold: Any, pred: Any, trace: Any = None, pred_name: Any = None, pred_trace: Any = None
 ) -> dspy.Prediction:
     """GEPA-ready: the score and what to change."""
-    score, reasons = judge(pred.plan, gold.gold)
+    score, reasons = judge(pred.plan, gold.gold, getattr(pred, "constitution", None) or [])
     feedback = "The plan meets every requirement." if not reasons else "To improve the plan: " + "; ".join(reasons)
     return dspy.Prediction(score=score, feedback=feedback)

@@ -6,6 +6,7 @@ from typing import Any
 
 import dspy
 
+from plancoder.constitution import load_constitution
 from plancoder.fix import total_tokens
 from plancoder.planner import Planner
 from plancoder.planning import judge
@@ -15,7 +16,8 @@ from plancoder.stats import mean_interval, wilson_interval
 
 def make_planner(runtime: Runtime) -> Planner:
     cfg = runtime.settings.planner
-    return Planner(cfg.attempts, cfg.max_steps, cfg.guard, cfg.reason, cfg.single_goal)
+    constitution = load_constitution(runtime.settings.constitution.path or None)
+    return Planner(cfg.attempts, cfg.max_steps, cfg.guard, cfg.reason, cfg.single_goal, constitution)
 
 
 def plan_task(
@@ -32,6 +34,7 @@ def plan_task(
         "plan": result.plan.model_dump() if result.plan is not None else None,
         "violations": result.violations,
         "dependency_violations": result.dependency_violations,
+        "constitution": result.constitution,
         "attempts": result.attempts,
         "reasoning": result.reasoning,
         "feedback": result.feedback,
@@ -45,7 +48,7 @@ def plan_task(
 
 def planner_task(runtime: Runtime, task: dict[str, Any], planner: Planner, model: str | None) -> dict[str, Any]:
     record = plan_task(runtime, task["task"], task.get("context", ""), model, planner)
-    score, reasons = judge(record.pop("plan_object"), task)
+    score, reasons = judge(record.pop("plan_object"), task, record["constitution"])
     return {
         "id": task["id"],
         "split": task.get("split"),

@@ -1,0 +1,54 @@
+import dspy
+import pytest
+
+from plancoder.adapters import ChatOnlyAdapter
+from plancoder.guards import Guarded
+from plancoder.scripted import Script, chat_answer
+
+ANSWERS = [chat_answer(answer="Brussels is the capital"), chat_answer(answer="Brussels")]
+
+
+def one_word(args, prediction):
+    words = len(prediction.answer.split())
+    return (1.0, "ok") if words == 1 else (0.0, f"use one word, not {words}")
+
+
+def guarded(check, attempts=3, kind="best_of_n"):
+    return Guarded(dspy.Predict("question, feedback -> answer"), check, attempts, kind=kind)
+
+
+def call(guard, replies):
+    script = Script(replies)
+    with dspy.context(lm=script.lm(), adapter=ChatOnlyAdapter()), dspy.track_usage() as usage:
+        prediction, channel = guard(question="Capital of Belgium?")
+    return prediction, channel, script, usage.get_total_tokens()
+
+
+@pytest.mark.article("III")
+def test_the_feedback_of_a_failed_attempt_reaches_the_next_and_every_attempt_is_counted():
+    prediction, channel, script, usage = call(guarded(one_word), ANSWERS)
+    assert prediction.answer == "Brussels" and channel.attempts == 2 and channel.scores == [0.0, 1.0]
+    assert "use one word, not 4" in script.calls[1]["messages"][-1]["content"]
+    (tokens,) = usage.values()
+    prompts = [max(1, len("".join(m["content"] for m in c["messages"])) // 4) for c in script.calls]
+    completions = [max(1, len(reply) // 4) for reply in ANSWERS]
+    assert tokens["total_tokens"] == sum(prompts) + sum(completions)  # both attempts, not only the chosen one
+
+
+@pytest.mark.article("III")
+def test_a_raising_reward_is_a_failed_check_with_its_message_never_a_crash():
+    def broken(args, prediction):
+        raise ValueError("the validator broke")
+
+    prediction, channel, script, _ = call(guarded(broken, attempts=2), ANSWERS)
+    assert channel.attempts == 2 and channel.scores == [0.0, 0.0] and len(script.calls) == 2
+    assert channel.feedback[0] == "the check raised ValueError: the validator broke"
+    assert "the check raised ValueError" in script.calls[1]["messages"][-1]["content"]
+    assert prediction is not None  # the best of the failed attempts, for the role to report as not done
+
+
+@pytest.mark.article("III")
+def test_a_predictor_that_raises_on_every_attempt_is_reported_not_raised():
+    prediction, channel, script, _ = call(guarded(one_word, attempts=2), lambda messages: "no fields at all")
+    assert prediction is None and channel.attempts == 2 and len(script.calls) == 2
+    assert len(channel.feedback) == 2 and all("could not be parsed" in text for text in channel.feedback)
