@@ -11,6 +11,7 @@ os.environ["PLANCODER_HOME"] = _HOME
 os.environ["DSPY_CACHEDIR"] = os.path.join(_HOME, "dspy_cache")
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
 os.environ.pop("PLANCODER_CONFIG", None)
+os.environ["PLANCODER_TRACKING"] = "off"  # tests/test_tracking.py turns it on against a real local store
 for _key in [k for k in os.environ if k.startswith("PLANCODER_MODEL_")]:
     os.environ.pop(_key)
 

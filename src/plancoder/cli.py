@@ -223,6 +223,27 @@ def constitution_command(
         typer.echo(f"    checks: {', '.join(article.checks) or 'none (judged by people)'}")
 
 
+mlflow_app = typer.Typer(help="The MLflow store of plancoder's runs.", no_args_is_help=True)
+app.add_typer(mlflow_app, name="mlflow")
+
+
+@mlflow_app.command("ui")
+def mlflow_ui(
+    host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 5000,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the MLflow UI for the local store (runs, metrics, artifacts, traces) until Ctrl+C."""
+    import subprocess
+
+    from plancoder.tracking import ui_command
+
+    runtime = _runtime(config)
+    argv, env = ui_command(runtime.store, host, port)
+    typer.echo(f"MLflow UI for {runtime.store.uri} on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    raise typer.Exit(subprocess.call(argv, env=env))
+
+
 @app.command("seed-bugs")
 def seed_bugs(
     src: Annotated[Path, typer.Argument(help="File or directory to seed bugs into (tests are never mutated).")],

@@ -97,6 +97,13 @@ class ConstitutionConfig(Strict):
     path: str = Field(description="A constitution.md to use instead of the built-in one; empty for the built-in.")
 
 
+class TrackingConfig(Strict):
+    """MLflow tracking of evaluations and optimizer runs."""
+
+    enabled: bool = Field(description="Record runs, metrics, artifacts and traces in MLflow.")
+    uri: str = Field(description="A tracking server URI; empty for the local SQLite store in the data directory.")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -107,6 +114,7 @@ class Settings(Strict):
     coder: CoderConfig
     planner: PlannerConfig
     constitution: ConstitutionConfig
+    tracking: TrackingConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 

@@ -42,7 +42,7 @@ def check_dspy() -> Check:
     try:
         version = metadata.version("dspy")
     except metadata.PackageNotFoundError:
-        return Check("dspy", False, "not installed", "pip install -e '.[local,dev]' -c constraints.txt")
+        return Check("dspy", False, "not installed", "pip install -e '.[local,tracking,dev]' -c constraints.txt")
     low, high = DSPY_RANGE
     ok = low <= _version_tuple(version) < high
     return Check("dspy", ok, version, "" if ok else "install a DSPy 3 release >= 3.0.1 and < 3.5")

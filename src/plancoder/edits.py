@@ -1,9 +1,11 @@
 """Edits a model proposes, applied to a Python file: replace one whole function (or method).
 
-Measured choice (see the Coder issue notes): the small embedded models rewrite one function
-reliably, while search/replace blocks often misquote whitespace, and reprinting a whole file of a
-few hundred lines is slow and lossy. So the Coder returns one function definition, which replaces
-the function of the same name (``name`` or ``Class.name``) in place.
+Measured choice (``python bench/edit_formats.py --limit 15 --split validation``: 15 validation bugs
+spread over 11 modules, embedded 1.5B model, one ChainOfThought attempt each): all three formats
+fixed 3 of 15, but one function cost a median 193 completion tokens and 25 s, a search/replace
+block 231 tokens and 48 s, and the whole file 673 tokens and 62 s (3.5x the tokens; it grows with
+the file, not with the fix). So the Coder returns one function definition, which replaces the
+function of the same name (``name`` or ``Class.name``) in place.
 """
 
 import ast

@@ -1,7 +1,9 @@
 """``plancoder eval``: run a role over a suite, count all usage, write the reports."""
 
+import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -19,6 +21,7 @@ from plancoder.planning_run import make_planner, planner_task, summarize_plans
 from plancoder.runtime import Runtime
 from plancoder.stats import mean_interval, wilson_interval
 from plancoder.suite import SUITE_VERSION, materialized
+from plancoder.tracking import Run, tracked_run
 
 BUG_KEYS = ("id", "module", "split", "file", "operator", "lineno", "original_line", "mutated_line", "description")
 
@@ -53,31 +56,65 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _section(
-    runtime: Runtime,
-    role: str,
-    split: str | None,
-    model: str | None,
-    run_one: Callable,
-    items: list[dict[str, Any]],
-    on_task: Callable[[dict[str, Any]], None],
-) -> dict[str, Any]:
-    """Run ``run_one`` over ``items``; the report section with the run's settings and per-task records."""
+def data_hash(items: list[dict[str, Any]]) -> str:
+    """A short hash of the evaluated tasks, so that runs on different data are never compared blindly."""
+    return hashlib.sha256(json.dumps(items, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def flat_metrics(totals: dict[str, Any], split: str | None) -> dict[str, float]:
+    """Totals as MLflow metrics named ``<split>.<name>`` (train, validation and test never mix)."""
+    metrics: dict[str, float] = {}
+    for key, value in totals.items():
+        if isinstance(value, int | float):
+            metrics[key] = value
+        elif isinstance(value, dict):
+            metrics.update({f"{key}_{k}": v for k, v in value.items() if k in ("mean", "p50", "p95")})
+    return {f"{split or 'all'}.{key}": value for key, value in metrics.items()}
+
+
+@dataclass
+class Job:
+    """One evaluation: the items, how to run and summarize them, and the settings to record."""
+
+    items: list[dict[str, Any]]
+    run_one: Callable[[dict[str, Any]], dict[str, Any]]
+    summarize: Callable[[list[dict[str, Any]]], dict[str, Any]]
+    settings: dict[str, Any]
+    on_task: Callable[[dict[str, Any]], None]
+
+    def run_task(self, item: dict[str, Any], run: Run) -> dict[str, Any]:
+        task = {**self.run_one(item), "mlflow_trace_id": run.last_trace_id()}
+        self.on_task(task)
+        return task
+
+
+def _section(runtime: Runtime, role: str, split: str | None, model: str | None, job: Job) -> dict[str, Any]:
+    """Run ``job`` over its items inside a tracked run; the report section with settings, tasks and totals."""
     started = datetime.now(UTC)
-    tasks = []
-    for item in items:
-        tasks.append(run_one(item))
-        on_task(tasks[-1])
-    return {
+    head = {
         "role": role,
         "split": split or "all",
         "models": runtime.switcher.chain(role, model).specs,
         "dspy_version": metadata.version("dspy"),
         "plancoder_version": __version__,
-        "started": started.isoformat(timespec="seconds"),
-        "wall_s": round((datetime.now(UTC) - started).total_seconds(), 1),
-        "tasks": tasks,
+        "data_hash": data_hash(job.items),
+        **job.settings,
     }
+    with tracked_run(runtime.store, role, f"eval {role} {split or 'all'}", head) as run:
+        tasks = [job.run_task(item, run) for item in job.items]
+        wall = round((datetime.now(UTC) - started).total_seconds(), 1)
+        timing = {"started": started.isoformat(timespec="seconds"), "wall_s": wall, "mlflow_run_id": run.run_id}
+        section = {**head, **timing, "tasks": tasks, "totals": job.summarize(tasks)}
+        _log_section(run, section, split)
+    return section
+
+
+def _log_section(run: Run, section: dict[str, Any], split: str | None) -> None:
+    run.log_metrics(flat_metrics(section["totals"], split) | {f"{split or 'all'}.wall_s": section["wall_s"]})
+    run.log_dict(section, "eval_report.json")
+    for task in section["tasks"]:
+        if task.get("diff"):
+            run.log_text(task["diff"], f"patches/{task['id']}.diff")
 
 
 def evaluate_coder(
@@ -89,11 +126,9 @@ def evaluate_coder(
 ) -> dict[str, Any]:
     """The Coder over ``bugs``: per-task records and totals."""
     coder = make_coder(runtime)
-    section = _section(
-        runtime, "coder", split, model, lambda bug: coder_task(runtime, bug, coder, model), bugs, on_task
-    )
     settings = {"suite_version": SUITE_VERSION, "variant": coder.variant, "max_attempts": coder.max_attempts}
-    return {**section, **settings, "totals": summarize(section["tasks"])}
+    run_one = lambda bug: coder_task(runtime, bug, coder, model)  # noqa: E731
+    return _section(runtime, "coder", split, model, Job(bugs, run_one, summarize, settings, on_task))
 
 
 def evaluate_planner(
@@ -106,10 +141,9 @@ def evaluate_planner(
     """The Planner over planning tasks: per-task records and totals."""
     planner = make_planner(runtime)
     run_one = lambda task: planner_task(runtime, task, planner, model)  # noqa: E731
-    section = _section(runtime, "planner", split, model, run_one, items, on_task)
     cfg = runtime.settings.planner
     settings = {"attempts": cfg.attempts, "max_steps": cfg.max_steps, "guard": cfg.guard}
-    return {**section, **settings, "totals": summarize_plans(section["tasks"])}
+    return _section(runtime, "planner", split, model, Job(items, run_one, summarize_plans, settings, on_task))
 
 
 def write_report(section: dict[str, Any], path: Path) -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 from plancoder.config import DspyConfig, Settings, load_settings
 from plancoder.home import ensure_data_dir
 from plancoder.models import ModelSwitcher, configure_dspy
+from plancoder.tracking import Store, store_for
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Runtime:
     settings: Settings
     home: Path
     switcher: ModelSwitcher
+    store: Store | None = None
 
 
 def build_runtime(
@@ -33,4 +35,5 @@ def build_runtime(
         settings = settings.model_copy(update={"dspy": DspyConfig(cache=cache)})
     home = ensure_data_dir()
     configure_dspy(settings, home)
-    return Runtime(settings, home, ModelSwitcher(settings, home, env))
+    store = store_for(settings.tracking.enabled, settings.tracking.uri, home, env)
+    return Runtime(settings, home, ModelSwitcher(settings, home, env), store)
