@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/import_time.py
 	$(BIN)/python bench/lm_overhead.py
 	$(BIN)/python bench/constitution_overhead.py
+	$(BIN)/python bench/tracking_overhead.py
 
 clean:
 	rm -rf $(VENV) .venv-latest .pytest_cache .coverage build src/*.egg-info

@@ -41,6 +41,13 @@ def block(planner, lm, rounds):
     return statistics.median(times)
 
 
+def count_traces():
+    import mlflow
+
+    mlflow.flush_trace_async_logging()
+    return len(mlflow.search_traces(locations=[mlflow.get_experiment_by_name("plancoder-planner").experiment_id]))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=30)
@@ -54,12 +61,8 @@ def main():
         with tracked_run(store_for(True, "", Path(home), {}), "planner", "bench", {"bench": "tracking"}) as run:
             assert run.run_id, "tracking did not start"
             tracked = block(planner, lm, args.rounds)
-        import mlflow
-
-        mlflow.flush_trace_async_logging()
-        traces = len(mlflow.search_traces(locations=[mlflow.get_experiment_by_name("plancoder-planner").experiment_id]))
-        mlflow.dspy.autolog(disable=True)
-        after = block(planner, lm, args.rounds)
+            traces = count_traces()
+        after = block(planner, lm, args.rounds)  # the run has ended: autolog is off again
     untracked = (before + after) / 2
     added = tracked - untracked
     print(f"{traces} traces recorded in the tracked block")

@@ -129,10 +129,13 @@ def _experiment(mlflow: Any, store: Store, role: str) -> str:
 
 
 def _start(stack: ExitStack, store: Store, role: str, name: str, params: Mapping[str, Any]) -> Run:
+    """Point MLflow at ``store`` and trace DSPy calls until the run ends; the previous state comes back then."""
     mlflow = _import_mlflow()
+    stack.callback(mlflow.set_tracking_uri, mlflow.get_tracking_uri())
     mlflow.set_tracking_uri(store.uri)
     experiment_id = _experiment(mlflow, store, role)
     mlflow.set_experiment(experiment_id=experiment_id)  # traces go to the active experiment, not the run's
+    stack.callback(mlflow.dspy.autolog, disable=True, silent=True)
     mlflow.dspy.autolog(silent=True)
     run = stack.enter_context(mlflow.start_run(experiment_id=experiment_id, run_name=name))
     mlflow.log_params({key: str(value)[:500] for key, value in params.items()})
