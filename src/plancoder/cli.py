@@ -324,6 +324,28 @@ def _print_plan_eval(section: dict) -> None:
     )
 
 
+@app.command("report")
+def report_command(
+    compare: Annotated[
+        tuple[str, str] | None, typer.Option(metavar="RUN_A RUN_B", help="Two MLflow run ids to show side by side.")
+    ] = None,
+    input_path: Annotated[Path, typer.Option("--input", help="The report to render.")] = Path("eval/eval_report.json"),
+    out: Annotated[Path, typer.Option(help="The HTML file to write.")] = Path("eval/report.html"),
+    config: ConfigOption = None,
+) -> None:
+    """Render an evaluation report, or two tracked runs side by side, as one self-contained HTML file."""
+    from plancoder.atomic import write_text_atomic
+    from plancoder.report import fetch_report, load_report, render_compare, render_report
+
+    if compare:
+        store = _runtime(config).store
+        page = render_compare(fetch_report(store, compare[0]), fetch_report(store, compare[1]))
+    else:
+        page = render_report(load_report(input_path), str(input_path))
+    write_text_atomic(out, page)
+    typer.echo(f"wrote {out}")
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 1, never a traceback."""
     try:

@@ -110,7 +110,7 @@ def ui_command(store: Store | None, host: str, port: int) -> tuple[list[str], di
     return argv, {**os.environ, **SERVER_ENV}
 
 
-def _import_mlflow() -> Any:
+def import_mlflow() -> Any:
     """MLflow, imported on first use; an unreachable server fails after seconds, not minutes of retries."""
     for key, value in {"MLFLOW_DISABLE_TELEMETRY": "true", **HTTP_ENV}.items():
         os.environ.setdefault(key, value)
@@ -130,7 +130,7 @@ def _experiment(mlflow: Any, store: Store, role: str) -> str:
 
 def _start(stack: ExitStack, store: Store, role: str, name: str, params: Mapping[str, Any]) -> Run:
     """Point MLflow at ``store`` and trace DSPy calls until the run ends; the previous state comes back then."""
-    mlflow = _import_mlflow()
+    mlflow = import_mlflow()
     stack.callback(mlflow.set_tracking_uri, mlflow.get_tracking_uri())
     mlflow.set_tracking_uri(store.uri)
     experiment_id = _experiment(mlflow, store, role)
