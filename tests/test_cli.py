@@ -132,3 +132,11 @@ def test_doctor_fails_on_a_configured_constitution_that_does_not_parse(tmp_path,
         and "FAIL  constitution: " in result.output
         and "malformed article heading" in result.output
     )
+
+
+def test_doctor_says_where_evaluations_are_tracked(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+    monkeypatch.setenv("PLANCODER_TRACKING", "on")
+    monkeypatch.setenv("PLANCODER_MLFLOW_URI", "http://team:5000")
+    checks = {c["name"]: c for c in json.loads(invoke("doctor", "--json").output)["checks"]}
+    assert checks["tracking"]["ok"] and checks["tracking"]["detail"].endswith("http://team:5000")

@@ -25,3 +25,17 @@ def test_the_embedded_coder_fixes_the_demo_bug(tmp_path):
         assert report.diff and report.score == round(0.9 ** len(report.constitution), 4)
     else:
         assert report.fixed_code is None and report.score < 1.0
+
+
+@pytest.mark.article("III")
+def test_the_embedded_react_coder_uses_its_tools_and_keeps_the_trajectory(tmp_path):
+    config = tmp_path / "plancoder.toml"
+    config.write_text('[dspy]\ncache = false\n[local]\nn_ctx = 4096\n[coder]\nvariant = "react"\nmax_attempts = 1\n')
+    runtime = build_runtime(config, {})
+    bug = find_bug(DEMO_BUG)
+    with materialized(bug) as project:
+        report = fix_file(runtime, project, bug["file"], bug["test_cmd"], model="local/qwen2.5-coder-0.5b")
+    assert report.attempts == 1 and report.tokens["prompt_tokens"] > 100
+    trajectory = report.history[0]["trajectory"]
+    assert "thought_0" in trajectory and "tool_name_0" in trajectory and "observation_0" in trajectory
+    assert report.passed == (report.fixed_code is not None)

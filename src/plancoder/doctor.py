@@ -131,13 +131,25 @@ def check_constitution(settings: Settings) -> Check:
     return Check("constitution", True, f"{constitution.source}: articles {ids}")
 
 
+def check_tracking(settings: Settings, home: Path, env: Mapping[str, str]) -> Check:
+    """Where evaluation runs are recorded; MLflow itself is imported only when a run starts."""
+    from plancoder.tracking import store_for
+
+    store = store_for(settings.tracking.enabled, settings.tracking.uri, home, env)
+    try:
+        version = metadata.version("mlflow")
+    except metadata.PackageNotFoundError:
+        return Check("tracking", store is None, "mlflow is not installed", "pip install -e '.[tracking]'")
+    return Check("tracking", True, f"mlflow {version}, {store.uri if store else 'off'}")
+
+
 def run_checks(settings: Settings, home: Path, env: Mapping[str, str]) -> list[Check]:
     """Every check, in a stable order."""
     checks = [check_python(), check_dspy(), Check("config", True, settings.source), check_constitution(settings)]
     checks.append(check_data_dir(home))
     if checks[-1].ok:
         checks.append(check_sandbox())
-    checks += list(check_roles(settings, env))
+    checks += [check_tracking(settings, home, env), *check_roles(settings, env)]
     local = local_models_in_use(settings, env)
     if local:
         checks.append(check_llama_cpp())
