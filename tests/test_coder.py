@@ -180,3 +180,15 @@ def test_a_fix_that_writes_a_secret_never_ships_even_with_green_tests(project):
 def test_the_coder_can_run_under_refine(project):
     result, _ = run_coder(project, [fix_reply(GOOD)], guard="refine")
     assert result.passed and result.attempts == 1
+
+
+@pytest.mark.article("III")
+def test_a_coder_model_that_is_down_hands_over_to_the_fallback_model(project):
+    from plancoder.models import ModelChain
+
+    down, up = Script([RuntimeError("connection refused")]), Script([fix_reply(GOOD)])
+    chain = ModelChain("coder", ["scripted/down", "scripted/up"], [down.lm(), up.lm()])
+    coder = Coder(limits=Limits(wall_s=30))
+    with dspy.context(adapter=ChatOnlyAdapter()):
+        result = chain.run(lambda: coder(project=str(project), file="calc.py", test_cmd=TEST_CMD))
+    assert result.passed and chain.served_by == "scripted/up" and len(down.calls) == 1

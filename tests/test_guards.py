@@ -52,3 +52,17 @@ def test_a_predictor_that_raises_on_every_attempt_is_reported_not_raised():
     prediction, channel, script, _ = call(guarded(one_word, attempts=2), lambda messages: "no fields at all")
     assert prediction is None and channel.attempts == 2 and len(script.calls) == 2
     assert len(channel.feedback) == 2 and all("could not be parsed" in text for text in channel.feedback)
+
+
+@pytest.mark.article("III")
+def test_a_model_that_does_not_answer_ends_the_guarded_call_so_the_fallback_can_serve():
+    from plancoder.models import ModelChain
+
+    down, up = Script([RuntimeError("connection refused")]), Script(ANSWERS[1:])
+    guard = guarded(one_word)
+    chain = ModelChain("planner", ["scripted/down", "scripted/up"], [down.lm(), up.lm()])
+    with dspy.context(adapter=ChatOnlyAdapter()):
+        prediction, _ = chain.run(lambda: guard(question="Capital of Belgium?"))
+    assert prediction.answer == "Brussels" and chain.served_by == "scripted/up"
+    assert len(down.calls) == 1  # no pointless retries of a model that is down
+    assert "connection refused" in chain.failures[0][1]

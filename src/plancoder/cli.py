@@ -346,6 +346,38 @@ def report_command(
     typer.echo(f"wrote {out}")
 
 
+@app.command("alerts")
+def alerts_command(
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Alert rules YAML (default: the packaged rules).")
+    ] = None,
+    baseline: Annotated[
+        Path, typer.Option("--baseline", help="The baseline that *_vs_baseline and score_drop rules compare with.")
+    ] = Path("eval/baseline.json"),
+    webhook: Annotated[
+        str | None,
+        typer.Option("--webhook", envvar="PLANCODER_ALERT_WEBHOOK", help="POST each fired or resolved alert as JSON."),
+    ] = None,
+    prometheus: Annotated[bool, typer.Option("--prometheus", help="Print the rules as Prometheus rules.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Evaluate the alert rules over the recorded role calls; print the active alerts."""
+    from plancoder.alerts import NO_BASELINE, check_alerts, load_baselines, load_rules, prometheus_rules
+
+    checked, baselines = load_rules(rules), load_baselines(baseline)
+    if prometheus:
+        typer.echo(prometheus_rules(checked, baselines), nl=False)
+        return
+    alerts = check_alerts(checked, baselines, webhook)
+    if as_json:
+        _print_json([alert.as_dict() for alert in alerts])
+        return
+    for alert in alerts:
+        if alert.state == NO_BASELINE:
+            typer.echo(f"note: {alert.name}: {alert.message} in {baseline}", err=True)
+    typer.echo("\n".join(alert.line() for alert in alerts if alert.firing) or "no active alerts")
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 1, never a traceback."""
     try:

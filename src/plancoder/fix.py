@@ -12,6 +12,7 @@ from plancoder.atomic import write_text_atomic
 from plancoder.coder import Coder, check_target
 from plancoder.constitution import load_constitution
 from plancoder.errors import PlancoderError
+from plancoder.monitor import failures_observed, observe
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits
 
@@ -68,9 +69,9 @@ def fix_file(
     coder = coder or make_coder(runtime)
     chain = runtime.switcher.chain("coder", model)
     started = time.perf_counter()
-    with dspy.track_usage() as usage:
+    with dspy.track_usage() as usage, failures_observed("coder"):
         result = chain.run(lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task))
-    return FixReport(
+    report = FixReport(
         passed=result.passed,
         attempts=result.attempts,
         diff=result.diff,
@@ -85,6 +86,8 @@ def fix_file(
         initial_output=result.initial_output,
         constitution=result.constitution,
     )
+    observe("coder", report.as_dict(), ok=not chain.failures)
+    return report
 
 
 def write_fix(project: Path, file: str, report: FixReport) -> Path:

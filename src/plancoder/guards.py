@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import dspy
+import openai
 from dspy.utils.exceptions import AdapterParseError
 
 Check = Callable[[dict[str, Any], dspy.Prediction], tuple[float, str]]
@@ -20,10 +21,17 @@ Kind = Literal["refine", "best_of_n"]
 
 @dataclass
 class Channel:
-    """What the attempts of one guarded call said so far."""
+    """What the attempts of one guarded call said so far, and the guard to stop when the model is down."""
 
     feedback: list[str] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    guard: Any = None
+    model_failure: Exception | None = None
+
+    def stop(self, error: Exception) -> None:
+        """The model did not answer: end the guarded call now, so that the role's fallback model takes over."""
+        self.model_failure = error
+        self.guard.fail_count = -1  # BestOfN and Refine re-raise once an attempt's index exceeds it
 
     @property
     def attempts(self) -> int:
@@ -47,6 +55,9 @@ class WithFeedback(dspy.Module):
         except AdapterParseError as error:
             channel.feedback.append(f"Your last answer could not be parsed ({str(error)[:200]}); follow the format.")
             channel.scores.append(0.0)
+            raise
+        except openai.OpenAIError as error:  # LiteLLM's errors: the model itself failed, retrying it is pointless
+            channel.stop(error)
             raise
         except Exception as error:  # still an attempt: counted, and its reason fed back
             channel.feedback.append(f"Your last attempt failed: {type(error).__name__}: {str(error)[:200]}")
@@ -86,12 +97,17 @@ class Guarded(dspy.Module):
         )
 
     def forward(self, **inputs: Any) -> tuple[dspy.Prediction | None, Channel]:
-        channel = Channel()
+        """The best attempt (None when none could be judged) and what the attempts said.
+
+        A model that fails to answer raises out of here, so that ``ModelChain`` moves to the fallback."""
+        channel = Channel(guard=self.guard)
         token = _channel.set(channel)
         self.guard.fail_count = self.attempts  # DSPy decrements it on every failure and never resets it
         try:
             prediction = self.guard(**inputs)
         except Exception as error:  # every attempt failed to produce a judged answer
+            if channel.model_failure is not None:
+                raise channel.model_failure from None
             channel.feedback.append(f"all attempts failed: {type(error).__name__}: {error}")
             prediction = None
         finally:

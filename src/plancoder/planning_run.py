@@ -8,6 +8,7 @@ import dspy
 
 from plancoder.constitution import load_constitution
 from plancoder.fix import total_tokens
+from plancoder.monitor import failures_observed, observe
 from plancoder.planner import Planner
 from plancoder.planning import judge
 from plancoder.runtime import Runtime
@@ -27,14 +28,15 @@ def plan_task(
     planner = planner or make_planner(runtime)
     chain = runtime.switcher.chain("planner", model)
     started = time.perf_counter()
-    with dspy.track_usage() as usage:
+    with dspy.track_usage() as usage, failures_observed("planner"):
         result = chain.run(lambda: planner(task=task, context=context))
-    return {
+    record = {
         "valid": result.valid,
         "plan": result.plan.model_dump() if result.plan is not None else None,
         "violations": result.violations,
         "dependency_violations": result.dependency_violations,
         "constitution": result.constitution,
+        "score": result.score,
         "attempts": result.attempts,
         "reasoning": result.reasoning,
         "feedback": result.feedback,
@@ -44,6 +46,8 @@ def plan_task(
         "trace_id": uuid.uuid4().hex,
         "plan_object": result.plan,
     }
+    observe("planner", record, ok=not chain.failures)
+    return record
 
 
 def planner_task(runtime: Runtime, task: dict[str, Any], planner: Planner, model: str | None) -> dict[str, Any]:
