@@ -20,8 +20,8 @@ def guarded(check, attempts=3, kind="best_of_n"):
 def call(guard, replies):
     script = Script(replies)
     with dspy.context(lm=script.lm(), adapter=ChatOnlyAdapter()), dspy.track_usage() as usage:
-        prediction, channel = guard(question="Capital of Belgium?")
-    return prediction, channel, script, usage.get_total_tokens()
+        guarded = guard(question="Capital of Belgium?")
+    return guarded.best, guarded.channel, script, usage.get_total_tokens()
 
 
 @pytest.mark.article("III")
@@ -61,8 +61,8 @@ def test_a_model_that_does_not_answer_ends_the_guarded_call_so_the_fallback_can_
     down, up = Script([RuntimeError("connection refused")]), Script(ANSWERS[1:])
     guard = guarded(one_word)
     chain = ModelChain("planner", ["scripted/down", "scripted/up"], [down.lm(), up.lm()])
-    with dspy.context(adapter=ChatOnlyAdapter()):
-        prediction, _ = chain.run(lambda: guard(question="Capital of Belgium?"))
+    with dspy.context(adapter=ChatOnlyAdapter(), track_usage=True):  # no tracker open: DSPy opens one per module
+        prediction = chain.run(lambda: guard(question="Capital of Belgium?")).best
     assert prediction.answer == "Brussels" and chain.served_by == "scripted/up"
     assert len(down.calls) == 1  # no pointless retries of a model that is down
     assert "connection refused" in chain.failures[0][1]

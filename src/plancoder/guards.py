@@ -13,9 +13,13 @@ from typing import Any, Literal
 
 import dspy
 import openai
+from dspy.utils import exceptions as dspy_errors
 from dspy.utils.exceptions import AdapterParseError
 
 Check = Callable[[dict[str, Any], dspy.Prediction], tuple[float, str]]
+_LM_ERROR = getattr(dspy_errors, "LMError", None)  # DSPy 3.4+
+MODEL_FAILURES: tuple[type[Exception], ...] = (openai.OpenAIError, *filter(None, [_LM_ERROR]))
+"""The model did not answer: LiteLLM's errors subclass OpenAI's; DSPy 3.4 wraps them in its own ``LMError``."""
 Kind = Literal["refine", "best_of_n"]
 
 
@@ -50,19 +54,29 @@ class WithFeedback(dspy.Module):
 
     def forward(self, **inputs: Any) -> dspy.Prediction:
         channel = _channel.get()
+        if channel.attempts == 0:
+            self.first_attempt_as_configured()
         try:
             return self.predictor(**inputs, feedback=channel.feedback[-1] if channel.feedback else "")
         except AdapterParseError as error:
             channel.feedback.append(f"Your last answer could not be parsed ({str(error)[:200]}); follow the format.")
             channel.scores.append(0.0)
             raise
-        except openai.OpenAIError as error:  # LiteLLM's errors: the model itself failed, retrying it is pointless
+        except MODEL_FAILURES as error:  # the model itself failed: retrying it is pointless, its fallback may answer
             channel.stop(error)
             raise
         except Exception as error:  # still an attempt: counted, and its reason fed back
             channel.feedback.append(f"Your last attempt failed: {type(error).__name__}: {str(error)[:200]}")
             channel.scores.append(0.0)
             raise
+
+    def first_attempt_as_configured(self) -> None:
+        """DSPy 3.4's guards sample every attempt at temperature 1.0; the first one keeps the configured
+        temperature here, as DSPy 3.0 does (on the demo bug the 0.5B model broke the answer format at 1.0)."""
+        configured = dspy.settings.lm.kwargs.get("temperature") if dspy.settings.lm else None
+        for predictor in self.predictor.predictors():
+            if predictor.lm is not None and configured is not None:
+                predictor.lm = predictor.lm.copy(temperature=configured)
 
 
 def _reward(check: Check) -> Callable[[dict[str, Any], dspy.Prediction], float]:
@@ -96,10 +110,11 @@ class Guarded(dspy.Module):
             fail_count=attempts,
         )
 
-    def forward(self, **inputs: Any) -> tuple[dspy.Prediction | None, Channel]:
-        """The best attempt (None when none could be judged) and what the attempts said.
+    def forward(self, **inputs: Any) -> dspy.Prediction:
+        """``best``: the best attempt (None when none could be judged); ``channel``: what the attempts said.
 
-        A model that fails to answer raises out of here, so that ``ModelChain`` moves to the fallback."""
+        A Prediction, not a tuple, because DSPy sets the usage on what a module returns. A model that
+        fails to answer raises out of here, so that ``ModelChain`` moves to the fallback."""
         channel = Channel(guard=self.guard)
         token = _channel.set(channel)
         self.guard.fail_count = self.attempts  # DSPy decrements it on every failure and never resets it
@@ -112,4 +127,4 @@ class Guarded(dspy.Module):
             prediction = None
         finally:
             _channel.reset(token)
-        return prediction, channel
+        return dspy.Prediction(best=prediction, channel=channel)

@@ -87,7 +87,8 @@ class Planner(dspy.Module):
 
     def forward(self, task: str, context: str = "") -> dspy.Prediction:
         task, context = check_task(task, context)
-        prediction, channel = self.plan(task=task, context=context)
+        guarded = self.plan(task=task, context=context)
+        prediction, channel = guarded.best, guarded.channel
         plan = prediction.plan if prediction is not None else None
         return self.result(plan, self.verdict(task, context, plan), channel, prediction)
 
