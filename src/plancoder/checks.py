@@ -56,8 +56,21 @@ class PlannerOutput:
     single_goal: bool = False
 
 
+@dataclass(frozen=True)
+class ReleaseOutput:
+    """An optimized candidate as the constitution sees it: its cost against the baseline and what it shipped."""
+
+    role: str
+    latency_ratio: float
+    token_ratio: float
+    max_latency_ratio: float
+    max_token_ratio: float
+    shipped_hard_findings: int = 0
+    shipped_dependency_violations: int = 0
+
+
 def check(name: str) -> Callable[[Callable[[Any], list[str]]], Callable[[Any], list[str]]]:
-    """Register a check under ``name`` (``coder.x`` or ``planner.x``)."""
+    """Register a check under ``name`` (``coder.x``, ``planner.x`` or ``release.x``)."""
 
     def register(function: Callable[[Any], list[str]]) -> Callable[[Any], list[str]]:
         CHECKS[name] = function
@@ -181,6 +194,16 @@ def plan_is_valid(output: PlannerOutput) -> list[str]:
     return [f"{v.kind}: {v.message}" for v in validate(output.plan, output.max_steps, output.single_goal)]
 
 
+@check("release.shipped_outputs_obey")
+def shipped_outputs_obey(output: ReleaseOutput) -> list[str]:
+    problems = []
+    if output.shipped_hard_findings:
+        problems.append(f"{output.shipped_hard_findings} shipped {output.role} outputs break a hard article")
+    if output.shipped_dependency_violations:
+        problems.append(f"shipped plans carry {output.shipped_dependency_violations} dependency violations")
+    return problems
+
+
 # Article IV: documentation
 @check("coder.keeps_docstring")
 def keeps_docstring(output: CoderOutput) -> list[str]:
@@ -213,3 +236,18 @@ def valid_python(output: CoderOutput) -> list[str]:
 def step_ids_are_tokens(output: PlannerOutput) -> list[str]:
     bad = [step.id for step in (output.plan.steps if output.plan else []) if not STEP_ID.match(step.id)]
     return [f"step ids {bad} are not short tokens; use ids like 's1' (letters, digits, _ . -)"] if bad else []
+
+
+# Article VI: budgets
+@check("release.within_latency_budget")
+def within_latency_budget(output: ReleaseOutput) -> list[str]:
+    if output.latency_ratio <= output.max_latency_ratio:
+        return []
+    return [f"latency x{output.latency_ratio:.2f} of the baseline is over the cap x{output.max_latency_ratio:.2f}"]
+
+
+@check("release.within_token_budget")
+def within_token_budget(output: ReleaseOutput) -> list[str]:
+    if output.token_ratio <= output.max_token_ratio:
+        return []
+    return [f"tokens x{output.token_ratio:.2f} of the baseline are over the cap x{output.max_token_ratio:.2f}"]

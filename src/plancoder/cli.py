@@ -89,7 +89,21 @@ def _print_json(data: object) -> None:
     typer.echo(json.dumps(data, indent=2, default=str))
 
 
-FIX_JSON_KEYS = ("passed", "attempts", "diff", "fixed_code", "score", "tokens", "latency_s", "trace_id", "constitution")
+FIX_JSON_KEYS = (
+    "passed",
+    "attempts",
+    "diff",
+    "fixed_code",
+    "score",
+    "tokens",
+    "latency_s",
+    "trace_id",
+    "constitution",
+    "version",
+)
+KeyOption = Annotated[
+    str | None, typer.Option("--request-key", help="Rollout key (sticky); default: a hash of the input.")
+]
 
 
 @app.command()
@@ -100,15 +114,19 @@ def fix(
     task: Annotated[str, typer.Option(help="Extra instructions for the Coder.")] = "",
     write: Annotated[bool, typer.Option("--write", help="Apply a passing fix to the file (atomically).")] = False,
     model: Annotated[str | None, typer.Option(help="Model spec overriding the coder role's.")] = None,
+    key: KeyOption = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Fix a bug in PATH so that the failing tests pass; prove it by running them."""
     from plancoder.coder import check_target
     from plancoder.fix import fix_file, write_fix
+    from plancoder.programs import program_for, request_key
 
     relative = check_target(project, str(path))
-    report = fix_file(_runtime(config), project, relative, test_cmd, task, model)
+    runtime = _runtime(config)
+    coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
+    report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
     if as_json:
         _print_json({key: getattr(report, key) for key in FIX_JSON_KEYS} | {"model": report.model})
     else:
@@ -165,15 +183,19 @@ def plan(
     task: Annotated[str, typer.Argument(help="The software task to plan.")],
     context: Annotated[Path | None, typer.Option(help="A text file: repository layout, tools, constraints.")] = None,
     model: Annotated[str | None, typer.Option(help="Model spec overriding the planner role's.")] = None,
+    key: KeyOption = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Turn a software task into a dependency-ordered plan (never returned with dependency violations)."""
     from plancoder.planner import Plan, check_task, render_tree
     from plancoder.planning_run import plan_task
+    from plancoder.programs import program_for, request_key
 
     task, context_text = check_task(task, read_context(context))
-    record = plan_task(_runtime(config), task, context_text, model)
+    runtime = _runtime(config)
+    planner, version, _ = program_for(runtime, "planner", key or request_key(task, context_text))
+    record = plan_task(runtime, task, context_text, model, planner, version)
     record.pop("plan_object")
     if as_json:
         _print_json(record)
@@ -275,6 +297,9 @@ def evaluate(
     baseline: Annotated[bool, typer.Option("--baseline", help="Also write eval/baseline.json.")] = False,
     out_dir: Annotated[Path, typer.Option(help="Where the reports go.")] = Path("eval"),
     model: Annotated[str | None, typer.Option(help="Model spec overriding the role's.")] = None,
+    version: Annotated[
+        str, typer.Option(help="Program version to evaluate (see plancoder programs list).")
+    ] = "baseline",
     config: ConfigOption = None,
 ) -> None:
     """Run a role over its suite; write eval/eval_report.json (and eval/baseline.json)."""
@@ -288,8 +313,11 @@ def evaluate(
     items = load_bugs(suite, split, limit) if role == "coder" else load_tasks(suite, split, limit)
     run = evaluate_coder if role == "coder" else evaluate_planner
     runtime = _runtime(config, cache=False)  # an evaluation measures real calls, never cache hits
+    from plancoder.programs import load_version
+
+    program = (version, load_version(runtime, role, version))
     with typer.progressbar(length=len(items), label=f"{role} on {len(items)} tasks", file=sys.stderr) as bar:
-        section = run(runtime, items, split, model, on_task=lambda _: bar.update(1))
+        section = run(runtime, items, split, model, on_task=lambda _: bar.update(1), program=program)
     (_print_eval if role == "coder" else _print_plan_eval)(section)
     typer.echo(f"wrote {write_report(section, out_dir / 'eval_report.json')}")
     if baseline:
@@ -376,6 +404,9 @@ def alerts_command(
         if alert.state == NO_BASELINE:
             typer.echo(f"note: {alert.name}: {alert.message} in {baseline}", err=True)
     typer.echo("\n".join(alert.line() for alert in alerts if alert.firing) or "no active alerts")
+
+
+from plancoder import cli_release  # noqa: E402, F401 - registers optimize, programs, rollout, rollback, flags
 
 
 def main() -> None:

@@ -104,6 +104,23 @@ class TrackingConfig(Strict):
     uri: str = Field(description="A tracking server URI; empty for the local SQLite store in the data directory.")
 
 
+class RegistryConfig(Strict):
+    """Where program versions are kept."""
+
+    path: str = Field(description="Directory of program versions; empty for <data dir>/programs.")
+
+
+class FlagsConfig(Strict):
+    """The rollout flags OPTIMIZE_PLANNER and OPTIMIZE_CODER, and automatic rollback."""
+
+    path: str = Field(description="The flagd flag file; empty for <data dir>/flags.json.")
+    auto_rollback_margin: float = Field(
+        ge=0, le=1, description="Turn a flag off when the optimized mean score falls this far below the baseline's."
+    )
+    auto_rollback_window_minutes: float = Field(gt=0, description="The window of role calls that are compared.")
+    auto_rollback_min_calls: int = Field(ge=1, description="Calls of each version needed before comparing.")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -115,6 +132,8 @@ class Settings(Strict):
     planner: PlannerConfig
     constitution: ConstitutionConfig
     tracking: TrackingConfig
+    registry: RegistryConfig
+    flags: FlagsConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 

@@ -123,10 +123,12 @@ def evaluate_coder(
     split: str | None,
     model: str | None = None,
     on_task: Callable[[dict[str, Any]], None] = lambda _: None,
+    program: tuple[str, Coder] | None = None,
 ) -> dict[str, Any]:
-    """The Coder over ``bugs``: per-task records and totals."""
-    coder = make_coder(runtime)
+    """The Coder (the configured one, or ``program`` = (version, module)) over ``bugs``."""
+    version, coder = program or ("baseline", make_coder(runtime))
     settings = {"suite_version": SUITE_VERSION, "variant": coder.variant, "max_attempts": coder.max_attempts}
+    settings["program_version"] = version
     run_one = lambda bug: coder_task(runtime, bug, coder, model)  # noqa: E731
     return _section(runtime, "coder", split, model, Job(bugs, run_one, summarize, settings, on_task))
 
@@ -137,12 +139,13 @@ def evaluate_planner(
     split: str | None,
     model: str | None = None,
     on_task: Callable[[dict[str, Any]], None] = lambda _: None,
+    program: tuple[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The Planner over planning tasks: per-task records and totals."""
-    planner = make_planner(runtime)
+    """The Planner (the configured one, or ``program`` = (version, module)) over planning tasks."""
+    version, planner = program or ("baseline", make_planner(runtime))
     run_one = lambda task: planner_task(runtime, task, planner, model)  # noqa: E731
     cfg = runtime.settings.planner
-    settings = {"attempts": cfg.attempts, "max_steps": cfg.max_steps, "guard": cfg.guard}
+    settings = {"attempts": cfg.attempts, "max_steps": cfg.max_steps, "guard": cfg.guard, "program_version": version}
     return _section(runtime, "planner", split, model, Job(items, run_one, summarize_plans, settings, on_task))
 
 

@@ -34,6 +34,7 @@ class FixReport:
     history: list[dict[str, Any]] = field(default_factory=list)
     initial_output: str = ""
     constitution: list[dict[str, Any]] = field(default_factory=list)
+    version: str = "baseline"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,8 +64,9 @@ def fix_file(
     task: str = "",
     model: str | None = None,
     coder: Coder | None = None,
+    version: str = "baseline",
 ) -> FixReport:
-    """Run the Coder with the role's model chain; every attempt's tokens are counted."""
+    """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
     relative = check_target(project, file)
     coder = coder or make_coder(runtime)
     chain = runtime.switcher.chain("coder", model)
@@ -85,6 +87,7 @@ def fix_file(
         history=result.history,
         initial_output=result.initial_output,
         constitution=result.constitution,
+        version=version,
     )
     observe("coder", report.as_dict(), ok=not chain.failures)
     return report

@@ -26,7 +26,7 @@ from plancoder.home import ensure_data_dir
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-PROGRAM_VERSION = "baseline"  # the version of the roles' programs; optimized programs come in a later issue
+PROGRAM_VERSION = "baseline"  # a call that names no program version ran the baseline
 LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600)
 
 
@@ -62,6 +62,7 @@ class Observation:
             latency_s=float(outcome.get("latency_s", 0.0)),
             hard_findings=hard,
             soft_findings=len(findings) - hard,
+            version=outcome.get("version") or PROGRAM_VERSION,
         )
 
     @property

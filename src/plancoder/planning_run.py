@@ -22,7 +22,12 @@ def make_planner(runtime: Runtime) -> Planner:
 
 
 def plan_task(
-    runtime: Runtime, task: str, context: str = "", model: str | None = None, planner: Planner | None = None
+    runtime: Runtime,
+    task: str,
+    context: str = "",
+    model: str | None = None,
+    planner: Planner | None = None,
+    version: str = "baseline",
 ) -> dict[str, Any]:
     """Run the Planner; every guarded attempt's tokens are counted."""
     planner = planner or make_planner(runtime)
@@ -45,6 +50,7 @@ def plan_task(
         "model": chain.served_by,
         "trace_id": uuid.uuid4().hex,
         "plan_object": result.plan,
+        "version": version,
     }
     observe("planner", record, ok=not chain.failures)
     return record

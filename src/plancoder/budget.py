@@ -1,0 +1,179 @@
+"""``optimizer_budget.yaml``: what an optimizer run may spend, and what an optimized program may cost.
+
+Per role (``planner`` and ``coder``, both required): the optimizer's own caps (metric calls, wall
+time, reflection tokens) and the production caps of a candidate relative to the baseline program on
+the validation split (latency at most +20 %, tokens at most +25 % by default). The file is validated
+on load: an unknown key, a negative number or a missing role is an error naming the key and the fix.
+"""
+
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from plancoder.errors import ConfigError
+
+BUDGET_FILENAME = "optimizer_budget.yaml"
+OPTIMIZED_ROLES = ("planner", "coder")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OptimizerCaps(_Strict):
+    """What one optimizer run may spend."""
+
+    max_metric_calls: int = Field(ge=1, description="GEPA rollouts (one role call judged by the metric each).")
+    max_wall_minutes: float = Field(gt=0, description="Wall-clock cap; past it the run ends with what it has.")
+    max_reflection_tokens: int = Field(ge=1, description="Tokens the reflection model may use in the run.")
+    reflection_minibatch_size: int = Field(default=3, ge=1, description="Training tasks per GEPA reflection.")
+
+
+class ProductionCaps(_Strict):
+    """What an optimized program may cost per call, relative to the baseline on the validation split."""
+
+    max_latency_ratio: float = Field(default=1.20, gt=0, description="Candidate / baseline mean latency.")
+    max_token_ratio: float = Field(default=1.25, gt=0, description="Candidate / baseline mean tokens per call.")
+
+
+class DataLimits(_Strict):
+    """How much of each split the run uses (CPU time is the limit with embedded models)."""
+
+    train_limit: int | None = Field(default=None, ge=1, description="First N train tasks; all when omitted.")
+    validation_limit: int | None = Field(default=None, ge=1, description="First N validation tasks.")
+
+
+class RoleBudget(_Strict):
+    """One role's optimizer and production caps."""
+
+    optimizer: OptimizerCaps
+    production: ProductionCaps = Field(default_factory=ProductionCaps)
+    data: DataLimits = Field(default_factory=DataLimits)
+
+
+class Budgets(_Strict):
+    """The whole file: one budget per optimized role."""
+
+    planner: RoleBudget
+    coder: RoleBudget
+    source: str = Field(default="built-in", description="Where the budgets came from.")
+
+    def for_role(self, role: str) -> RoleBudget:
+        if role not in OPTIMIZED_ROLES:
+            raise ConfigError(f"there is no optimizer budget for role '{role}'", "use planner or coder")
+        return getattr(self, role)
+
+
+def default_budget_path() -> Path:
+    """``./optimizer_budget.yaml`` when present, else the packaged one."""
+    local = Path.cwd() / BUDGET_FILENAME
+    return local if local.is_file() else Path(str(resources.files("plancoder").joinpath(BUDGET_FILENAME)))
+
+
+def load_budgets(path: Path | None = None) -> Budgets:
+    """Parse and validate a budget file (the default one when ``path`` is None)."""
+    source = path or default_budget_path()
+    data = _read_yaml(source)
+    try:
+        return Budgets(**data, source=str(source))
+    except ValidationError as error:
+        raise ConfigError(f"{source}: {_describe(error)}", "fix that key (see optimizer_budget.yaml)") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"budget file {path} does not exist", "create it or pass --budget FILE") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read budget file {path}: {error}", "check the path") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path} is not valid YAML: {error}", "fix the syntax at that line") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} must map roles to budgets", "start with `planner:` and `coder:` sections")
+    return data
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return f"unknown key '{key}'"
+    if first["type"] == "missing":
+        return f"missing key '{key}'"
+    return f"{key} = {first.get('input')!r}: {first['msg']}"
+
+
+def proposals(caps: OptimizerCaps, validation: int) -> tuple[int, int]:
+    """How many GEPA proposals the budget allows: (if each improves, if none does).
+
+    GEPA scores the seed on the validation set once; each proposal then costs two minibatch
+    evaluations (parent and child), plus a full validation pass when the child improves."""
+    left = caps.max_metric_calls - validation
+    batch = 2 * caps.reflection_minibatch_size
+    return max(0, left // (batch + validation)), max(0, left // batch)
+
+
+def describe(budget: RoleBudget, role: str, train: int, validation: int, seconds_per_call: float) -> list[str]:
+    """The budget in human units; the last lines are warnings when it is too small to be useful."""
+    caps, prod = budget.optimizer, budget.production
+    passes = caps.max_metric_calls / validation if validation else 0.0
+    minutes = caps.max_metric_calls * seconds_per_call / 60
+    low, high = proposals(caps, validation)
+    lines = [
+        f"{role} budget: at most {caps.max_metric_calls} metric calls = {passes:.1f} full validation passes "
+        f"({validation} validation, {train} train tasks); roughly {minutes:.0f} min at {seconds_per_call:.1f} s "
+        f"per call (measured), capped at {caps.max_wall_minutes:g} min wall and "
+        f"{caps.max_reflection_tokens:,} reflection tokens",
+        f"room for {low} to {high} proposals; a candidate may cost at most x{prod.max_latency_ratio:.2f} latency "
+        f"and x{prod.max_token_ratio:.2f} tokens of the baseline",
+    ]
+    if low < 2:
+        lines.append(
+            f"warning: the budget is too small to produce more than one validated proposal; "
+            f"raise max_metric_calls above {validation + 2 * (2 * caps.reflection_minibatch_size + validation)}"
+        )
+    return lines
+
+
+class BudgetExhausted(Exception):
+    """The run's wall time or reflection tokens are spent: remaining work ends at once."""
+
+
+@dataclass
+class Meter:
+    """What a run has spent so far; ``exhausted`` tells the gated program and reflection model to stop."""
+
+    caps: OptimizerCaps
+    started: float = field(default_factory=time.monotonic)
+    metric_calls: int = 0
+    reflection_tokens: int = 0
+    stopped: str = ""
+
+    def check(self) -> bool:
+        """True (and ``stopped`` says why) once a cap is reached."""
+        if not self.stopped and time.monotonic() - self.started > self.caps.max_wall_minutes * 60:
+            self.stopped = f"wall time over {self.caps.max_wall_minutes:g} min"
+        if not self.stopped and self.reflection_tokens >= self.caps.max_reflection_tokens:
+            self.stopped = f"reflection tokens over {self.caps.max_reflection_tokens:,}"
+        return bool(self.stopped)
+
+    def __deepcopy__(self, memo: dict) -> "Meter":
+        return self  # GEPA deep-copies the student for every candidate: they all spend from one meter
+
+    @property
+    def wall_minutes(self) -> float:
+        return round((time.monotonic() - self.started) / 60, 2)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "metric_calls": self.metric_calls,
+            "reflection_tokens": self.reflection_tokens,
+            "wall_minutes": self.wall_minutes,
+            "stopped_by": self.stopped or "max_metric_calls",
+        }

@@ -1,0 +1,140 @@
+"""The release commands: ``optimize``, ``programs``, ``rollout``, ``rollback`` and ``flags``."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from plancoder.cli import ConfigOption, JsonOption, _print_json, _runtime, app
+
+RoleOption = Annotated[str, typer.Option("--role", help="planner or coder.")]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who makes the change (default: $USER).")]
+programs_app = typer.Typer(help="Program versions per role: baseline, candidates, production.", no_args_is_help=True)
+app.add_typer(programs_app, name="programs")
+
+
+def _check_role(role: str) -> str:
+    from plancoder.programs import role_program
+
+    return role_program(role).role
+
+
+@app.command()
+def optimize(
+    role: RoleOption,
+    budget: Annotated[Path | None, typer.Option(help="optimizer_budget.yaml to use.")] = None,
+    out: Annotated[Path, typer.Option(help="The report to write.")] = Path("eval/optimize_report.json"),
+    config: ConfigOption = None,
+) -> None:
+    """GEPA on a role under its budget; candidates over budget or against the constitution are rejected."""
+    from plancoder.budget import load_budgets
+    from plancoder.evaluate import write_report
+    from plancoder.optimize import optimize_role
+    from plancoder.programs import role_program
+
+    caps = load_budgets(budget).for_role(_check_role(role))
+    runtime = _runtime(config, cache=False)
+    section = optimize_role(runtime, role_program(role), caps, progress=lambda line: typer.echo(line, err=True))
+    for candidate in section["candidates"]:
+        verdict = "accepted" if candidate["accepted"] else "rejected: " + "; ".join(candidate["reasons"])
+        typer.echo(
+            f"candidate {candidate['index']}: score {candidate['totals']['score']} {candidate['ratios']} {verdict}"
+        )
+    typer.echo(f"baseline score {section['baseline']['score']}; new version: {section['version'] or 'none'}")
+    typer.echo(f"wrote {write_report(section, out)}")
+
+
+@programs_app.command("list")
+def programs_list(
+    role: Annotated[str | None, typer.Option(help="Only this role.")] = None, config: ConfigOption = None
+) -> None:
+    """Every saved version per role, and which one is production."""
+    from plancoder.programs import ROLE_PROGRAMS, registry_for
+
+    runtime = _runtime(config)
+    for name in [_check_role(role)] if role else list(ROLE_PROGRAMS):
+        registry = registry_for(runtime, name)
+        for version in registry.ids() or ["baseline"]:
+            mark = "*" if version == registry.production else " "
+            meta = registry.get(version).metadata if version in registry.ids() else {"kind": "built-in"}
+            score = (meta.get("totals") or {}).get("score", "")
+            typer.echo(f"{mark} {name:8} {version:9} {meta.get('kind', ''):10} {meta.get('created', '')} {score}")
+
+
+@programs_app.command("show")
+def programs_show(role: str, version: str, config: ConfigOption = None) -> None:
+    """A version's metadata and its instructions per predictor."""
+    from plancoder.programs import registry_for
+
+    saved = registry_for(_runtime(config), _check_role(role)).get(version)
+    _print_json({"metadata": saved.metadata, "instructions": saved.instructions()})
+
+
+@programs_app.command("promote")
+def programs_promote(role: str, version: str, by: ByOption = None, config: ConfigOption = None) -> None:
+    """Make VERSION production (the flag decides who it serves)."""
+    from plancoder.programs import registry_for
+
+    aliases = registry_for(_runtime(config), _check_role(role)).promote(version, by or _user())
+    typer.echo(f"{role} production: {aliases['production']}")
+
+
+@programs_app.command("rollback")
+def programs_rollback(role: str, by: ByOption = None, config: ConfigOption = None) -> None:
+    """Production goes back to the version it replaced."""
+    from plancoder.programs import registry_for
+
+    aliases = registry_for(_runtime(config), _check_role(role)).rollback(by or _user())
+    typer.echo(f"{role} production: {aliases['production']}")
+
+
+def _user() -> str:
+    import os
+
+    return os.environ.get("USER") or "unknown"
+
+
+@app.command()
+def rollout(
+    role: RoleOption,
+    percent: Annotated[int, typer.Option("--percent", help="Share of request keys served the production version.")],
+    by: ByOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the production version to PERCENT % of requests (sticky per request key)."""
+    from plancoder.programs import flag_file_for
+
+    entry = flag_file_for(_runtime(config)).rollout(_check_role(role), percent, by)
+    typer.echo(f"{entry['flag']}: {entry['old']} -> {entry['new']}")
+
+
+@app.command()
+def rollback(
+    role: RoleOption,
+    reason: Annotated[str, typer.Option(help="Why, for the audit log.")] = "rollback",
+    by: ByOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The kill switch: every request of ROLE gets the baseline at once."""
+    from plancoder.programs import flag_file_for
+
+    entry = flag_file_for(_runtime(config)).disable(_check_role(role), by, reason)
+    typer.echo(f"{entry['flag']}: {entry['old']} -> {entry['new']}")
+
+
+@app.command()
+def flags(config: ConfigOption = None, as_json: JsonOption = False) -> None:
+    """The rollout flags and their audit log."""
+    from plancoder.flags import FLAG_OF
+    from plancoder.programs import flag_file_for
+
+    flag_file = flag_file_for(_runtime(config))
+    state = {role: flag_file.percent(role) for role in FLAG_OF}
+    if as_json:
+        _print_json({"path": str(flag_file.path), "percent": state, "audit": flag_file.audit()})
+        return
+    for role, percent in state.items():
+        typer.echo(f"{FLAG_OF[role]}: {percent}% of requests get the production version")
+    for entry in flag_file.audit()[-10:]:
+        typer.echo(json.dumps(entry))

@@ -1,0 +1,212 @@
+"""Feature flags ``OPTIMIZE_PLANNER`` and ``OPTIMIZE_CODER``: OpenFeature with flagd's in-process file provider.
+
+The flags live in a flagd flag file (``flags.json``, in the data directory unless ``[flags] path``
+names one). A rollout of N % is flagd's ``fractional`` targeting on the request key: the key's hash
+bucket decides, so a key that gets the optimized program at 25 % keeps it at 50 % (sticky). State
+``DISABLED`` is the kill switch: every request gets the baseline. Every change is written
+atomically and appended to an audit log (who, when, old -> new, why).
+"""
+
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from plancoder.atomic import write_text_atomic
+from plancoder.errors import ConfigError, PlancoderError
+
+log = logging.getLogger(__name__)
+FLAG_OF = {"planner": "OPTIMIZE_PLANNER", "coder": "OPTIMIZE_CODER"}
+ON, OFF = "on", "off"
+
+
+class FlagError(PlancoderError):
+    """The flag file is malformed or a rollout request is invalid."""
+
+
+def flag_name(role: str) -> str:
+    if role not in FLAG_OF:
+        raise FlagError(f"there is no optimization flag for role '{role}'", "use planner or coder")
+    return FLAG_OF[role]
+
+
+def definition(percent: int) -> dict[str, Any]:
+    """The flagd definition of a rollout to ``percent`` % of request keys (0 = nobody, 100 = everybody)."""
+    flag: dict[str, Any] = {"state": "ENABLED", "variants": {ON: True, OFF: False}}
+    if percent >= 100:
+        return {**flag, "defaultVariant": ON}
+    if percent <= 0:
+        return {**flag, "defaultVariant": OFF}
+    bucket_key = {"cat": [{"var": "$flagd.flagKey"}, {"var": "targetingKey"}]}
+    return {
+        **flag,
+        "defaultVariant": OFF,
+        "targeting": {"fractional": [bucket_key, [ON, percent], [OFF, 100 - percent]]},
+    }
+
+
+def percent_of(flag: dict[str, Any]) -> int:
+    """The share of request keys a flag definition serves the optimized program (0 when disabled)."""
+    if flag.get("state") != "ENABLED":
+        return 0
+    fractional = (flag.get("targeting") or {}).get("fractional")
+    if fractional:
+        return next((int(weight) for variant, weight in fractional[1:] if variant == ON), 0)
+    return 100 if flag.get("defaultVariant") == ON else 0
+
+
+def _who() -> str:
+    return os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown"
+
+
+class FlagFile:
+    """The flag file and its audit log; every change is atomic and audited."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.audit_path = path.with_name(path.stem + "_audit.jsonl")
+
+    def ensure(self) -> Path:
+        """Create the file from the packaged default (both flags off) when it does not exist."""
+        if not self.path.exists():
+            write_text_atomic(self.path, resources.files("plancoder").joinpath("flags.json").read_text())
+        return self.path
+
+    def read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.ensure().read_text())
+        except (OSError, ValueError) as error:
+            raise FlagError(
+                f"cannot read flag file {self.path}: {error}", "fix it or delete it to start over"
+            ) from None
+        missing = [name for name in FLAG_OF.values() if name not in (data.get("flags") or {})]
+        if missing:
+            raise FlagError(f"flag file {self.path} has no flag {missing[0]}", "add it, or delete the file")
+        return data
+
+    def percent(self, role: str) -> int:
+        return percent_of(self.read()["flags"][flag_name(role)])
+
+    def rollout(self, role: str, percent: int, by: str | None = None, reason: str = "rollout") -> dict[str, Any]:
+        """Serve the optimized program to ``percent`` % of request keys."""
+        if not 0 <= percent <= 100:
+            raise FlagError(f"--percent must be between 0 and 100, got {percent}", "use e.g. --percent 25")
+        return self._change(role, definition(percent), by, reason)
+
+    def disable(self, role: str, by: str | None = None, reason: str = "rollback") -> dict[str, Any]:
+        """The kill switch: every request gets the baseline."""
+        flag = self.read()["flags"][flag_name(role)]
+        return self._change(role, {**flag, "state": "DISABLED"}, by, reason)
+
+    def _change(self, role: str, new: dict[str, Any], by: str | None, reason: str) -> dict[str, Any]:
+        data = self.read()
+        name = flag_name(role)
+        old = data["flags"][name]
+        data["flags"][name] = new
+        write_text_atomic(self.path, json.dumps(data, indent=2) + "\n")
+        entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "by": by or _who(), "flag": name}
+        entry |= {"old": _summary(old), "new": _summary(new), "reason": reason}
+        self._audit(entry)
+        return entry
+
+    def _audit(self, entry: dict[str, Any]) -> None:
+        with open(self.audit_path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def audit(self) -> list[dict[str, Any]]:
+        if not self.audit_path.exists():
+            return []
+        return [json.loads(line) for line in self.audit_path.read_text().splitlines() if line.strip()]
+
+
+def _summary(flag: dict[str, Any]) -> str:
+    return f"{flag.get('state', '?')} {percent_of(flag)}%"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Which program serves one request, and why (flagd's variant and reason)."""
+
+    optimized: bool
+    variant: str | None
+    reason: str
+
+
+class FlagEvaluator:
+    """OpenFeature's client on flagd's file provider; re-reads the file when it changed on disk."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, flag_file: FlagFile) -> None:
+        self.flag_file = flag_file
+        self._loaded: tuple[float, int] | None = None
+
+    def decide(self, role: str, request_key: str) -> Decision:
+        from openfeature import api
+        from openfeature.evaluation_context import EvaluationContext
+
+        self._refresh()
+        details = api.get_client("plancoder").get_boolean_details(
+            flag_name(role), False, EvaluationContext(targeting_key=request_key)
+        )
+        reason = str(getattr(details.reason, "value", details.reason))
+        if details.error_code is not None:
+            reason = f"{reason}: {details.error_message or details.error_code}"
+        return Decision(bool(details.value), details.variant, reason)
+
+    def _refresh(self) -> None:
+        """(Re)start the provider when the file is new to this process or changed since it was read."""
+        stat = self.flag_file.ensure().stat()
+        stamp = (stat.st_mtime, stat.st_ino)
+        with self._lock:
+            if stamp != self._loaded:
+                _set_provider(self.flag_file.path)
+                self._loaded = stamp
+
+
+def _set_provider(path: Path) -> None:
+    from openfeature import api
+    from openfeature.contrib.provider.flagd import FlagdProvider
+    from openfeature.contrib.provider.flagd.config import ResolverType
+
+    try:
+        provider = FlagdProvider(resolver_type=ResolverType.FILE, offline_flag_source_path=str(path))
+        api.set_provider_and_wait(provider, domain="plancoder")
+    except Exception as error:  # flagd refuses the file: name it, so the user can fix it
+        raise ConfigError(f"flagd cannot load {path}: {error}", "fix the flag file or delete it") from None
+
+
+def auto_rollback(flag_file: FlagFile, role: str, cfg: Any, now: float | None = None) -> dict[str, Any] | None:
+    """Turn the role's flag off when the optimized version's mean score over the window falls below the
+    baseline's by more than the configured margin; returns the audit entry, or None when nothing changed.
+
+    ``cfg`` is the ``[flags]`` configuration. Both versions need ``auto_rollback_min_calls`` calls in the
+    window, so that a handful of hard tasks does not pull a good program back."""
+    import time
+
+    from plancoder.monitor import PROGRAM_VERSION, load_observations
+
+    if flag_file.percent(role) == 0:
+        return None
+    since = (now or time.time()) - cfg.auto_rollback_window_minutes * 60
+    calls = [o for o in load_observations(since) if o.role == role and o.ok and o.score is not None]
+    optimized = [o.score for o in calls if o.version != PROGRAM_VERSION]
+    baseline = [o.score for o in calls if o.version == PROGRAM_VERSION]
+    if min(len(optimized), len(baseline)) < cfg.auto_rollback_min_calls:
+        return None
+    mean_opt, mean_base = sum(optimized) / len(optimized), sum(baseline) / len(baseline)
+    if mean_opt >= mean_base - cfg.auto_rollback_margin:
+        return None
+    reason = (
+        f"auto-rollback: optimized mean score {mean_opt:.3f} over {len(optimized)} calls is below the baseline's "
+        f"{mean_base:.3f} over {len(baseline)} calls by more than {cfg.auto_rollback_margin}"
+    )
+    log.warning("%s: %s", flag_name(role), reason)
+    return flag_file.disable(role, by="auto-rollback", reason=reason)

@@ -1,0 +1,266 @@
+"""``plancoder optimize``: GEPA on a role under its budget, then a release decision on the validation split.
+
+1. Measure the baseline on a sample and print the budget in human units.
+2. Run ``dspy.GEPA`` with the role's feedback metric (tests, validator and constitution), the
+   reflection model from the model switcher and the train/validation splits. GEPA stops at
+   ``max_metric_calls``; wall time and reflection tokens are enforced by a meter that makes the
+   remaining rollouts and reflections end at once when a cap is reached.
+3. Measure every candidate on GEPA's frontier against the baseline on the validation tasks
+   (interleaved, so machine noise hits both alike) and let the constitution's release checks decide
+   (``plancoder.release``); the best accepted candidate becomes a new program version.
+"""
+
+import contextlib
+import copy
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from typing import Any
+
+import dspy
+
+from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
+from plancoder.evaluate import data_hash
+from plancoder.programs import RoleProgram, registry_for
+from plancoder.registry import BASELINE
+from plancoder.release import decide, measure
+from plancoder.runtime import Runtime
+from plancoder.tracking import tracked_run
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+HARD_STOP_FACTOR = 1.5
+"""GEPA ends itself once the gated calls return at once; if it loops anyway (every rollout failing before
+the metric counts it), the run is interrupted at this multiple of the wall-time cap."""
+
+
+@contextlib.contextmanager
+def hard_stop(seconds: float) -> Iterator[None]:
+    """Raise ``BudgetExhausted`` in the main thread after ``seconds`` (a no-op off the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise BudgetExhausted(f"the optimizer did not end within {seconds / 60:.1f} min")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def usage_since(started: float) -> dict[str, dict[str, int]]:
+    """Tokens per model of every LM call since ``started`` (student, retries and reflection alike).
+
+    Read from DSPy's global LM history: ``dspy.track_usage`` around GEPA breaks its worker threads on
+    DSPy 3.0.1 (every rollout fails before the program runs)."""
+    from dspy.clients.base_lm import GLOBAL_HISTORY
+
+    totals: dict[str, dict[str, int]] = {}
+    for entry in GLOBAL_HISTORY:
+        if _timestamp(entry) >= started:
+            per_model = totals.setdefault(str(entry.get("model")), {})
+            for key, value in (entry.get("usage") or {}).items():
+                if isinstance(value, int):
+                    per_model[key] = per_model.get(key, 0) + value
+    return totals
+
+
+def _timestamp(entry: dict[str, Any]) -> float:
+    stamp = entry.get("timestamp")
+    if isinstance(stamp, str):
+        from datetime import datetime
+
+        return datetime.fromisoformat(stamp).timestamp()
+    return float(stamp or 0)
+
+
+class Gated(dspy.Module):
+    """The role program as GEPA's student; once the meter says stop, calls end at once with score 0."""
+
+    def __init__(self, program: dspy.Module, role: RoleProgram, meter: Meter) -> None:
+        super().__init__()
+        self.program, self.role, self.meter = program, role, meter
+
+    def forward(self, **inputs: Any) -> dspy.Prediction:
+        if self.meter.check():
+            return dspy.Prediction(stopped=self.meter.stopped)
+        return self.role.call(self.program, inputs)
+
+
+def gated_metric(role: RoleProgram, meter: Meter) -> Callable[..., Any]:
+    """The role's metric, counting rollouts; a stopped call scores 0 with the reason as feedback."""
+
+    def metric(gold: Any, pred: Any, trace: Any = None, pred_name: Any = None, pred_trace: Any = None) -> Any:
+        if pred_name is None:
+            meter.metric_calls += 1
+        if getattr(pred, "stopped", None):
+            return dspy.Prediction(score=0.0, feedback=f"not run: the optimizer budget is spent ({pred.stopped})")
+        return role.metric(gold, pred, trace, pred_name, pred_trace)
+
+    return metric
+
+
+class MeteredLM(dspy.LM):
+    """The reflection model, charged to the meter; past a cap it raises instead of calling."""
+
+    meter: Meter | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.meter is not None and self.meter.check():
+            raise BudgetExhausted(self.meter.stopped)
+        seen = len(self.history)
+        result = super().__call__(*args, **kwargs)
+        used = sum(int((entry.get("usage") or {}).get("total_tokens") or 0) for entry in self.history[seen:])
+        if self.meter is not None:
+            self.meter.reflection_tokens += used
+        return result
+
+
+def reflection_lm(runtime: Runtime, meter: Meter) -> MeteredLM:
+    plain = runtime.switcher.lm(runtime.switcher.spec_for("reflection"))
+    lm = MeteredLM(plain.model, cache=False, num_retries=plain.num_retries, **plain.kwargs)
+    lm.meter = meter
+    return lm
+
+
+def run_gepa(runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], meter: Meter) -> Any:
+    """GEPA over the gated role program; returns the compiled student (with ``detailed_results``)."""
+    caps = budget.optimizer
+    gepa = dspy.GEPA(
+        metric=gated_metric(role, meter),
+        max_metric_calls=caps.max_metric_calls,
+        reflection_lm=reflection_lm(runtime, meter),
+        reflection_minibatch_size=caps.reflection_minibatch_size,
+        candidate_selection_strategy="pareto",
+        track_stats=True,
+        num_threads=1,
+        use_merge=False,
+        seed=0,
+    )
+    student = Gated(role.build(runtime), role, meter)
+    lm = runtime.switcher.chain(role.role).lms[0]
+    with dspy.context(lm=lm):
+        return gepa.compile(
+            student,
+            trainset=[role.example(item) for item in data["train"]],
+            valset=[role.example(item) for item in data["validation"]],
+        )
+
+
+def frontier(results: Any) -> list[int]:
+    """Candidate indices on GEPA's Pareto frontier (best per validation task), seed excluded, best first."""
+    best = results.per_val_instance_best_candidates
+    sets = best.values() if isinstance(best, dict) else best  # a dict keyed by task in gepa >= 0.1
+    found = {index for group in sets for index in group} | {results.best_idx}
+    scores = results.val_aggregate_scores
+    return sorted((i for i in found if i != 0), key=lambda i: -scores[i])
+
+
+def candidate_instructions(results: Any, indices: list[int]) -> dict[int, dict[str, str]]:
+    """Per frontier candidate, its instructions under the role module's own predictor names."""
+    out = {}
+    for index in indices:
+        named = results.candidates[index].named_predictors()
+        out[index] = {name.removeprefix("program."): p.signature.instructions for name, p in named}
+    return out
+
+
+def sample_seconds(runtime: Runtime, role: RoleProgram, items: list[dict[str, Any]]) -> float:
+    """Mean latency of the baseline on a sample: what one metric call costs in wall time."""
+    program = role.build(runtime)
+    records = [role.run_task(runtime, item, program) for item in items]
+    return sum(r["latency_s"] for r in records) / max(1, len(records))
+
+
+def optimize_role(
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, progress: Progress = log.info, sample: int = 1
+) -> dict[str, Any]:
+    """The whole run; returns the report section (and saves the accepted candidate as a version)."""
+    data = {
+        "train": role.items("train", budget.data.train_limit),
+        "validation": role.items("validation", budget.data.validation_limit),
+    }
+    params = _params(runtime, role, budget, data)
+    with tracked_run(runtime.store, role.role, f"optimize {role.role}", params) as run:
+        seconds = sample_seconds(runtime, role, data["validation"][:sample])
+        budget_lines = describe(budget, role.role, len(data["train"]), len(data["validation"]), seconds)
+        for line in budget_lines:
+            progress(line)
+        meter = Meter(budget.optimizer)
+        started = time.time()
+        with hard_stop(budget.optimizer.max_wall_minutes * HARD_STOP_FACTOR * 60):
+            compiled = run_gepa(runtime, role, budget, data, meter)
+        usage = usage_since(started)
+        results = compiled.detailed_results
+        progress(f"GEPA: {len(results.candidates)} candidates, stopped by {meter.as_dict()['stopped_by']}")
+        indices = frontier(results)
+        measured = measure(runtime, role, candidate_instructions(results, indices), data["validation"], progress)
+        section = decide(runtime, role, budget, measured)
+        section |= {"params": params, "budget": budget.model_dump(), "budget_in_human_units": budget_lines}
+        section |= {"meter": meter.as_dict(), "usage": usage, "gepa": _gepa_stats(results)}
+        _save_version(runtime, role, section, params)
+        run.log_dict(section, "optimize_report.json")
+        run.log_text(section["prompt_diff"], "prompt_diff.txt")
+        run.log_metrics(_candidate_metrics(section))
+        section["mlflow_run_id"] = run.run_id
+    return section
+
+
+def _params(runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list]) -> dict[str, Any]:
+    return {
+        "role": role.role,
+        "models": runtime.switcher.chain(role.role).specs,
+        "reflection_model": runtime.switcher.spec_for("reflection"),
+        "dspy_version": metadata.version("dspy"),
+        "max_metric_calls": budget.optimizer.max_metric_calls,
+        "max_wall_minutes": budget.optimizer.max_wall_minutes,
+        "train_hash": data_hash(data["train"]),
+        "validation_hash": data_hash(data["validation"]),
+        "train_tasks": len(data["train"]),
+        "validation_tasks": len(data["validation"]),
+    }
+
+
+def _gepa_stats(results: Any) -> dict[str, Any]:
+    return {
+        "candidates": len(results.candidates),
+        "val_aggregate_scores": [round(float(s), 4) for s in results.val_aggregate_scores],
+        "parents": copy.deepcopy(results.parents),
+        "total_metric_calls": results.total_metric_calls,
+        "num_full_val_evals": results.num_full_val_evals,
+        "best_idx": results.best_idx,
+    }
+
+
+def _candidate_metrics(section: dict[str, Any]) -> dict[str, float]:
+    metrics = {"validation.baseline.score": section["baseline"]["score"]}
+    for candidate in section["candidates"]:
+        prefix = f"validation.candidate_{candidate['index']}"
+        metrics |= {f"{prefix}.score": candidate["totals"]["score"], f"{prefix}.accepted": candidate["accepted"]}
+        metrics |= {f"{prefix}.{k}": v for k, v in candidate["ratios"].items()}
+    return metrics
+
+
+def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], params: dict[str, Any]) -> None:
+    """Save the baseline (first time) and the accepted candidate as program versions."""
+    registry = registry_for(runtime, role.role)
+    if BASELINE not in registry.ids():
+        registry.save(role.build(runtime), {"kind": "baseline", **params}, BASELINE)
+    chosen = section.get("chosen")
+    if chosen is None:
+        section["version"] = None
+        return
+    from plancoder.programs import with_instructions
+
+    program = with_instructions(role.build(runtime), chosen["instructions"])
+    meta = {"kind": "candidate", "parent": BASELINE, **params, **{k: chosen[k] for k in ("totals", "ratios")}}
+    meta |= {"budget_verdict": "within", "baseline_totals": section["baseline"]}
+    section["version"] = registry.save(program, meta).id

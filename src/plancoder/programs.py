@@ -1,0 +1,134 @@
+"""The roles as optimizable programs, and which program version serves a request.
+
+``ROLE_PROGRAMS`` says, per role, how to build its DSPy module from the configuration, load its
+suite, turn a task into a ``dspy.Example`` for GEPA, run one task for measurement, and judge it.
+``program_for`` is the serving path: the role's flag decides per request key whether the production
+version (loaded from the registry) or the baseline serves.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import dspy
+
+from plancoder.evaluate import coder_task
+from plancoder.fix import make_coder
+from plancoder.flags import FlagEvaluator, FlagFile
+from plancoder.metrics import coder_metric
+from plancoder.planning import load_tasks, planner_metric
+from plancoder.planning_run import make_planner, planner_task
+from plancoder.registry import BASELINE, Registry, RegistryError
+from plancoder.runtime import Runtime
+from plancoder.suite import load_bugs, materialized
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RoleProgram:
+    """What the optimizer and the serving path need to know about one role."""
+
+    role: str
+    build: Callable[[Runtime], dspy.Module]
+    items: Callable[[str, int | None], list[dict[str, Any]]]
+    example: Callable[[dict[str, Any]], dspy.Example]
+    run_task: Callable[[Runtime, dict[str, Any], dspy.Module], dict[str, Any]]
+    metric: Callable[..., dspy.Prediction]
+    call: Callable[[dspy.Module, dict[str, Any]], dspy.Prediction]
+
+    def instructions(self, program: dspy.Module) -> dict[str, str]:
+        return {name: p.signature.instructions for name, p in program.named_predictors()}
+
+
+def with_instructions(program: dspy.Module, instructions: dict[str, str]) -> dspy.Module:
+    """``program`` with the given instructions per predictor name (the names GEPA optimized)."""
+    for name, predictor in program.named_predictors():
+        if name in instructions:
+            predictor.signature = predictor.signature.with_instructions(instructions[name])
+    return program
+
+
+def _coder_call(program: dspy.Module, inputs: dict[str, Any]) -> dspy.Prediction:
+    bug = inputs["bug"]
+    with materialized(bug) as project:
+        return program(project=str(project), file=bug["file"], test_cmd=bug["test_cmd"])
+
+
+def _planner_call(program: dspy.Module, inputs: dict[str, Any]) -> dspy.Prediction:
+    return program(task=inputs["task"], context=inputs.get("context", ""))
+
+
+ROLE_PROGRAMS = {
+    "coder": RoleProgram(
+        role="coder",
+        build=make_coder,
+        items=lambda split, limit: load_bugs(None, split, limit),
+        example=lambda bug: dspy.Example(bug=bug).with_inputs("bug"),
+        run_task=lambda runtime, bug, program: coder_task(runtime, bug, program, None),
+        metric=coder_metric,
+        call=_coder_call,
+    ),
+    "planner": RoleProgram(
+        role="planner",
+        build=make_planner,
+        items=lambda split, limit: load_tasks(None, split, limit),
+        example=lambda t: dspy.Example(task=t["task"], context=t.get("context", ""), gold=t).with_inputs(
+            "task", "context"
+        ),
+        run_task=lambda runtime, task, program: planner_task(runtime, task, program, None),
+        metric=planner_metric,
+        call=_planner_call,
+    ),
+}
+
+
+def role_program(role: str) -> RoleProgram:
+    from plancoder.errors import PlancoderError
+
+    if role not in ROLE_PROGRAMS:
+        raise PlancoderError(f"role '{role}' has no optimizable program", "use planner or coder")
+    return ROLE_PROGRAMS[role]
+
+
+def registry_for(runtime: Runtime, role: str) -> Registry:
+    root = Path(runtime.settings.registry.path).expanduser() if runtime.settings.registry.path else None
+    return Registry(root or runtime.home / "programs", role)
+
+
+def flag_file_for(runtime: Runtime) -> FlagFile:
+    path = runtime.settings.flags.path
+    return FlagFile(Path(path).expanduser() if path else runtime.home / "flags.json")
+
+
+def request_key(*parts: str) -> str:
+    """A stable key for a request without one: the same input lands in the same rollout bucket."""
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def load_version(runtime: Runtime, role: str, version: str) -> dspy.Module:
+    """The role's module with a saved version's state (the configured module for ``baseline``)."""
+    program = role_program(role).build(runtime)
+    registry = registry_for(runtime, role)
+    if version == BASELINE and BASELINE not in registry.ids():
+        return program
+    return registry.load_into(program, version)
+
+
+def program_for(runtime: Runtime, role: str, key: str) -> tuple[dspy.Module, str, str]:
+    """(module, version, why) for one request: the flag picks production or the baseline.
+
+    A production version that cannot be loaded (another DSPy version, a broken file) never fails
+    the request: the baseline serves and the reason is logged and returned."""
+    production = registry_for(runtime, role).production
+    decision = FlagEvaluator(flag_file_for(runtime)).decide(role, key)
+    if not decision.optimized or production == BASELINE:
+        return role_program(role).build(runtime), BASELINE, f"flag {decision.variant or 'off'} ({decision.reason})"
+    try:
+        return load_version(runtime, role, production), production, f"flag on ({decision.reason})"
+    except RegistryError as error:
+        log.warning("%s %s cannot serve, the baseline does: %s", role, production, error)
+        return role_program(role).build(runtime), BASELINE, f"production unusable: {error.problem}"

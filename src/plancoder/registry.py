@@ -1,0 +1,140 @@
+"""Program versions per role: baseline, candidates and production, as DSPy JSON state (never pickles).
+
+A role's directory holds ``versions/<id>.json`` (the module's ``dump_state()`` with metadata: scores,
+ratios, budget verdict, DSPy version, model specs, data hashes, time) and ``aliases.json`` (which
+version is production, and every promotion and rollback: who, when, from what to what). Every write
+goes to a temp file first and is renamed into place, so a crash never leaves half a version.
+Loading refuses a state saved by another DSPy minor version with a message that says what to do.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import dspy
+
+from plancoder.atomic import write_text_atomic
+from plancoder.errors import PlancoderError
+
+BASELINE = "baseline"
+VERSION_ID = re.compile(r"^(baseline|v\d+)$")
+
+
+class RegistryError(PlancoderError):
+    """A program version is missing, malformed or was saved by another DSPy version."""
+
+
+def dspy_minor(version: str) -> str:
+    """``3.0.1`` -> ``3.0``: states are portable within a minor version."""
+    return ".".join(version.split(".")[:2])
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved program: its id, metadata and DSPy state."""
+
+    id: str
+    metadata: dict[str, Any]
+    state: dict[str, Any]
+
+    def instructions(self) -> dict[str, str]:
+        """Per predictor, the instructions of its signature."""
+        return {name: entry["signature"]["instructions"] for name, entry in self.state.items() if "signature" in entry}
+
+
+class Registry:
+    """The versions of one role under ``root/<role>``."""
+
+    def __init__(self, root: Path, role: str) -> None:
+        self.role, self.dir = role, root / role
+
+    def _path(self, version: str) -> Path:
+        if not VERSION_ID.match(version):
+            raise RegistryError(f"'{version}' is not a version id", "use baseline or v1, v2, ...")
+        return self.dir / "versions" / f"{version}.json"
+
+    def ids(self) -> list[str]:
+        """Saved version ids, baseline first, then in the order they were made."""
+        found = [p.stem for p in (self.dir / "versions").glob("*.json") if VERSION_ID.match(p.stem)]
+        return sorted(found, key=lambda v: -1 if v == BASELINE else int(v[1:]))
+
+    def save(self, program: dspy.Module, metadata_: dict[str, Any], version: str | None = None) -> Version:
+        """Save ``program``'s state as ``version`` (the next ``vN`` when omitted)."""
+        version = version or f"v{1 + max([int(v[1:]) for v in self.ids() if v != BASELINE], default=0)}"
+        meta = {"role": self.role, "created": now(), "dspy_version": metadata.version("dspy"), **metadata_}
+        saved = Version(version, meta, program.dump_state())
+        write_text_atomic(self._path(version), json.dumps(saved.__dict__, indent=1, default=str) + "\n")
+        return saved
+
+    def get(self, version: str) -> Version:
+        path = self._path(version)
+        try:
+            data = json.loads(path.read_text())
+            return Version(data["id"], data["metadata"], data["state"])
+        except FileNotFoundError:
+            known = ", ".join(self.ids()) or "none yet"
+            raise RegistryError(
+                f"{self.role} has no version '{version}' (saved: {known})", "see plancoder programs list"
+            ) from None
+        except (ValueError, KeyError, TypeError) as error:
+            raise RegistryError(f"{path} is not a program version: {error}", "restore it or delete it") from None
+
+    def load_into(self, program: dspy.Module, version: str) -> dspy.Module:
+        """Load a saved state into a freshly built ``program``; refuse another DSPy minor version's state."""
+        saved = self.get(version)
+        saved_with, running = saved.metadata.get("dspy_version", "?"), metadata.version("dspy")
+        if dspy_minor(saved_with) != dspy_minor(running):
+            raise RegistryError(
+                f"{self.role} {version} was saved with DSPy {saved_with}; this is DSPy {running}",
+                f"re-run `plancoder optimize --role {self.role}` here, or run DSPy {dspy_minor(saved_with)}.x",
+            )
+        program.load_state(saved.state)
+        return program
+
+    # aliases: production, the versions it replaced (a stack) and the history of changes
+    def aliases(self) -> dict[str, Any]:
+        path = self.dir / "aliases.json"
+        if not path.exists():
+            return {"production": BASELINE, "previous": [], "history": []}
+        try:
+            return json.loads(path.read_text())
+        except ValueError as error:
+            raise RegistryError(f"{path} is not valid JSON: {error}", "restore it from the history") from None
+
+    @property
+    def production(self) -> str:
+        return self.aliases()["production"]
+
+    def promote(self, version: str, by: str, reason: str = "") -> dict[str, Any]:
+        """Make ``version`` production; idempotent: promoting the production version changes nothing."""
+        self.get(version)  # it must exist
+        aliases = self.aliases()
+        if aliases["production"] == version:
+            return aliases
+        stack = [*aliases["previous"], aliases["production"]]
+        return self._set_production(aliases, version, stack, by, reason or "promote")
+
+    def rollback(self, by: str, reason: str = "") -> dict[str, Any]:
+        """Production goes back to the version it replaced (the baseline when there is none)."""
+        aliases = self.aliases()
+        stack = list(aliases["previous"])
+        target = stack.pop() if stack else BASELINE
+        if target == aliases["production"]:
+            raise RegistryError(f"{self.role} production is already {target}", "there is nothing to roll back")
+        return self._set_production(aliases, target, stack, by, reason or "rollback")
+
+    def _set_production(
+        self, aliases: dict[str, Any], version: str, stack: list[str], by: str, reason: str
+    ) -> dict[str, Any]:
+        entry = {"from": aliases["production"], "to": version, "by": by, "at": now(), "reason": reason}
+        updated = {"production": version, "previous": stack, "history": [*aliases["history"], entry]}
+        write_text_atomic(self.dir / "aliases.json", json.dumps(updated, indent=1) + "\n")
+        return updated

@@ -1,0 +1,129 @@
+"""The release decision: candidates against the baseline on the same tasks, judged by the constitution.
+
+Every candidate and the baseline run on each validation task in turn (interleaved, so that load on
+the machine hits both alike). A candidate is accepted only when the constitution's release checks
+pass (Article VI: latency and tokens within the production caps; Article III: no shipped output
+breaks a hard article or has a dependency violation) and it scores higher than the baseline. The
+best accepted candidate is chosen. A rejection always carries its reasons; nothing over budget is
+accepted silently.
+"""
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from plancoder.budget import RoleBudget
+from plancoder.checks import ReleaseOutput
+from plancoder.constitution import load_constitution
+from plancoder.programs import RoleProgram, with_instructions
+from plancoder.runtime import Runtime
+
+BASELINE_NAME = "baseline"
+
+
+def measure(
+    runtime: Runtime,
+    role: RoleProgram,
+    candidates: dict[int, dict[str, str]],
+    items: list[dict[str, Any]],
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Records of the baseline and each candidate on every item, interleaved per item."""
+    programs = {BASELINE_NAME: role.build(runtime)}
+    programs |= {str(i): with_instructions(role.build(runtime), instr) for i, instr in candidates.items()}
+    records: dict[str, list[dict[str, Any]]] = {name: [] for name in programs}
+    for number, item in enumerate(items, 1):
+        for name, program in programs.items():
+            records[name].append(role.run_task(runtime, item, program))
+        progress(f"measured task {number}/{len(items)} on {len(programs)} programs")
+    baseline_instructions = role.instructions(programs[BASELINE_NAME])
+    return {"baseline_instructions": baseline_instructions, "candidates": candidates, "records": records}
+
+
+def totals(records: list[dict[str, Any]]) -> dict[str, float]:
+    """Mean score, tokens and latency per call, and what was shipped."""
+    count = max(1, len(records))
+    shipped = [r for r in records if r.get("passed", r.get("valid"))]
+    return {
+        "tasks": len(records),
+        "score": round(sum(r["score"] for r in records) / count, 4),
+        "tokens": round(sum(r["tokens"]["total_tokens"] for r in records) / count, 1),
+        "latency_s": round(sum(r["latency_s"] for r in records) / count, 3),
+        "shipped": len(shipped),
+        "shipped_hard_findings": sum(1 for r in shipped for f in r.get("constitution") or [] if f.get("hard")),
+        "shipped_dependency_violations": sum(int(r.get("dependency_violations") or 0) for r in shipped),
+    }
+
+
+def ratios(candidate: dict[str, float], baseline: dict[str, float]) -> dict[str, float]:
+    def ratio(key: str) -> float:
+        return round(candidate[key] / baseline[key], 3) if baseline[key] else float("inf")
+
+    return {"latency_ratio": ratio("latency_s"), "token_ratio": ratio("tokens")}
+
+
+def verdict(
+    runtime: Runtime, budget: RoleBudget, role: str, cand: dict[str, float], base: dict[str, float]
+) -> list[dict[str, Any]]:
+    """The constitution's release findings for one candidate (empty: it obeys every article)."""
+    caps, measured = budget.production, ratios(cand, base)
+    output = ReleaseOutput(
+        role=role,
+        latency_ratio=measured["latency_ratio"],
+        token_ratio=measured["token_ratio"],
+        max_latency_ratio=caps.max_latency_ratio,
+        max_token_ratio=caps.max_token_ratio,
+        shipped_hard_findings=int(cand["shipped_hard_findings"]),
+        shipped_dependency_violations=int(cand["shipped_dependency_violations"]),
+    )
+    constitution = load_constitution(runtime.settings.constitution.path or None)
+    return constitution.judge("release", output).as_dicts()
+
+
+def decide(runtime: Runtime, role: RoleProgram, budget: RoleBudget, measured: dict[str, Any]) -> dict[str, Any]:
+    """Accept or reject every candidate with reasons; choose the best accepted one."""
+    base = totals(measured["records"][BASELINE_NAME])
+    candidates = [_judge(runtime, role, budget, measured, index, base) for index in measured["candidates"]]
+    accepted = [c for c in candidates if c["accepted"]]
+    chosen = max(accepted, key=lambda c: c["totals"]["score"], default=None)
+    return {
+        "role": role.role,
+        "baseline": base,
+        "baseline_instructions": measured["baseline_instructions"],
+        "candidates": candidates,
+        "chosen": chosen,
+        "prompt_diff": "\n".join(c["prompt_diff"] for c in candidates) or "(no candidate besides the baseline)",
+        "records": measured["records"],
+    }
+
+
+def _judge(
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, measured: dict[str, Any], index: int, base: dict
+) -> dict[str, Any]:
+    cand = totals(measured["records"][str(index)])
+    findings = verdict(runtime, budget, role.role, cand, base)
+    reasons = [f"Article {f['article']} ({f['title']}): {f['message']}" for f in findings]
+    if cand["score"] <= base["score"]:
+        reasons.append(f"score {cand['score']} does not improve on the baseline's {base['score']}")
+    instructions = measured["candidates"][index]
+    return {
+        "index": index,
+        "instructions": instructions,
+        "totals": cand,
+        "ratios": ratios(cand, base),
+        "constitution": findings,
+        "accepted": not reasons,
+        "reasons": reasons,
+        "prompt_diff": prompt_diff(measured["baseline_instructions"], instructions, f"candidate_{index}"),
+    }
+
+
+def prompt_diff(baseline: dict[str, str], candidate: dict[str, str], name: str) -> str:
+    """A unified diff of the instructions, predictor by predictor."""
+    parts = []
+    for predictor, text in candidate.items():
+        before = baseline.get(predictor, "").splitlines(keepends=True)
+        after = text.splitlines(keepends=True)
+        diff = difflib.unified_diff(before, after, f"baseline/{predictor}", f"{name}/{predictor}")
+        parts.append("".join(line if line.endswith("\n") else line + "\n" for line in diff))
+    return "".join(parts) or f"({name}: instructions identical to the baseline)\n"

@@ -1,0 +1,68 @@
+import pytest
+
+from plancoder.budget import OptimizerCaps, RoleBudget, default_budget_path, describe, load_budgets, proposals
+from plancoder.errors import ConfigError
+
+GOOD = """
+planner:
+  optimizer: {max_metric_calls: 40, max_wall_minutes: 60, max_reflection_tokens: 60000}
+coder:
+  optimizer: {max_metric_calls: 20, max_wall_minutes: 30, max_reflection_tokens: 1000}
+  production: {max_latency_ratio: 1.1}
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "optimizer_budget.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_the_packaged_budget_has_the_default_production_caps():
+    budgets = load_budgets(default_budget_path())
+    for role in ("planner", "coder"):
+        caps = budgets.for_role(role).production
+        assert (caps.max_latency_ratio, caps.max_token_ratio) == (1.20, 1.25)
+
+
+def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
+    budgets = load_budgets(write(tmp_path, GOOD))
+    assert budgets.coder.production.max_latency_ratio == 1.1 and budgets.coder.production.max_token_ratio == 1.25
+    assert budgets.planner.optimizer.reflection_minibatch_size == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            GOOD.replace("max_wall_minutes: 60", "max_wall_minutes: 60, max_calls: 3"),
+            "unknown key 'planner.optimizer.max_calls'",
+        ),
+        (GOOD.replace("max_metric_calls: 20", "max_metric_calls: -5"), "coder.optimizer.max_metric_calls = -5"),
+        (GOOD.split("coder:")[0], "missing key 'coder'"),
+        ("planner: [1, 2", "is not valid YAML"),
+        ("- just a list", "must map roles to budgets"),
+    ],
+)
+def test_a_malformed_budget_file_names_the_key_and_the_fix(tmp_path, text, message):
+    with pytest.raises(ConfigError) as error:
+        load_budgets(write(tmp_path, text))
+    assert message in str(error.value) and "fix:" in str(error.value)
+
+
+def test_a_missing_budget_file_and_an_unknown_role_are_clear_errors(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_budgets(tmp_path / "nope.yaml")
+    with pytest.raises(ConfigError, match="no optimizer budget for role 'reflection'"):
+        load_budgets(write(tmp_path, GOOD)).for_role("reflection")
+
+
+def test_the_budget_is_described_in_human_units_with_a_warning_when_too_small():
+    caps = OptimizerCaps(max_metric_calls=40, max_wall_minutes=60, max_reflection_tokens=60000)
+    assert proposals(caps, validation=6) == (2, 5)
+    lines = describe(RoleBudget(optimizer=caps), "planner", train=8, validation=6, seconds_per_call=30.0)
+    assert "40 metric calls = 6.7 full validation passes" in lines[0] and "roughly 20 min at 30.0 s" in lines[0]
+    assert "room for 2 to 5 proposals" in lines[1] and len(lines) == 2
+    small = RoleBudget(optimizer=caps.model_copy(update={"max_metric_calls": 12}))
+    warning = describe(small, "planner", 8, 6, 30.0)[-1]
+    assert warning.startswith("warning:") and "raise max_metric_calls above 30" in warning

@@ -1,0 +1,95 @@
+"""Flags through OpenFeature's SDK and flagd's file provider (the real evaluation engine, on a temp file)."""
+
+import json
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from plancoder.flags import FlagError, FlagEvaluator, FlagFile, auto_rollback, definition, percent_of
+
+KEYS = [f"request-{i}" for i in range(400)]
+
+
+@pytest.fixture
+def flag_file(tmp_path):
+    return FlagFile(tmp_path / "flags.json")
+
+
+def served(flag_file, role="coder"):
+    evaluator = FlagEvaluator(flag_file)
+    return {key for key in KEYS if evaluator.decide(role, key).optimized}
+
+
+def test_both_flags_start_disabled_and_serve_the_baseline(flag_file):
+    assert flag_file.percent("coder") == 0 and flag_file.percent("planner") == 0
+    decision = FlagEvaluator(flag_file).decide("planner", "k")
+    assert not decision.optimized and decision.reason == "DISABLED"
+
+
+def test_a_rollout_is_sticky_as_the_percentage_grows(flag_file):
+    flag_file.rollout("coder", 25, by="ann")
+    at_25 = served(flag_file)
+    flag_file.rollout("coder", 50, by="ann")
+    at_50 = served(flag_file)
+    assert 0.15 < len(at_25) / len(KEYS) < 0.35 and 0.4 < len(at_50) / len(KEYS) < 0.6
+    assert at_25 <= at_50  # every key that had the optimized program keeps it
+    flag_file.rollout("coder", 100, by="ann")
+    assert served(flag_file) == set(KEYS)
+    assert served(flag_file, "planner") == set()  # the other role's flag is untouched
+
+
+def test_the_kill_switch_serves_the_baseline_at_once_and_every_change_is_audited(flag_file):
+    flag_file.rollout("coder", 100, by="ann")
+    evaluator = FlagEvaluator(flag_file)
+    assert evaluator.decide("coder", "k").optimized
+    flag_file.disable("coder", by="bob", reason="bad scores")
+    assert not evaluator.decide("coder", "k").optimized  # the same process sees the change
+    audit = flag_file.audit()
+    assert [(e["by"], e["old"], e["new"], e["reason"]) for e in audit] == [
+        ("ann", "DISABLED 0%", "ENABLED 100%", "rollout"),
+        ("bob", "ENABLED 100%", "DISABLED 0%", "bad scores"),
+    ]
+    assert all(e["flag"] == "OPTIMIZE_CODER" and e["at"] for e in audit)
+
+
+def test_bad_rollouts_and_broken_flag_files_are_clear_errors(flag_file):
+    with pytest.raises(FlagError, match="between 0 and 100"):
+        flag_file.rollout("coder", 120)
+    with pytest.raises(FlagError, match="no optimization flag for role 'reflection'"):
+        flag_file.rollout("reflection", 10)
+    flag_file.path.write_text("{not json")
+    with pytest.raises(FlagError, match="cannot read flag file"):
+        flag_file.percent("coder")
+    flag_file.path.write_text(json.dumps({"flags": {"OPTIMIZE_CODER": definition(10)}}))
+    with pytest.raises(FlagError, match="no flag OPTIMIZE_PLANNER"):
+        flag_file.rollout("coder", 20)
+
+
+def test_definitions_round_trip_their_percentage():
+    assert [percent_of(definition(p)) for p in (0, 1, 25, 99, 100)] == [0, 1, 25, 99, 100]
+
+
+def observation(version, score, when):
+    from plancoder.monitor import Observation
+
+    return Observation(when, "coder", "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)
+
+
+def test_auto_rollback_turns_the_flag_off_when_the_optimized_score_falls(flag_file, monkeypatch, tmp_path):
+    from plancoder import monitor
+
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    cfg = SimpleNamespace(auto_rollback_margin=0.1, auto_rollback_window_minutes=60, auto_rollback_min_calls=3)
+    flag_file.rollout("coder", 50, by="ann")
+    now = time.time()
+    for i in range(3):
+        monitor.append(observation("baseline", 0.9, now - i))
+        monitor.append(observation("v1", 0.85, now - i))
+    assert auto_rollback(flag_file, "coder", cfg, now) is None  # within the margin
+    for i in range(3):
+        monitor.append(observation("v1", 0.1, now - i))
+    entry = auto_rollback(flag_file, "coder", cfg, now)
+    assert entry["by"] == "auto-rollback" and "below the baseline" in entry["reason"]
+    assert flag_file.percent("coder") == 0
+    assert auto_rollback(flag_file, "coder", cfg, now) is None  # already off: nothing to do

@@ -1,0 +1,97 @@
+"""GEPA under a budget with scripted models: the optimized instructions reach a new program version."""
+
+import dataclasses
+import json
+
+import pytest
+
+from plancoder.budget import Meter, OptimizerCaps, RoleBudget
+from plancoder.optimize import optimize_role
+from plancoder.programs import load_version, registry_for, role_program
+from plancoder.runtime import build_runtime
+from plancoder.scripted import Script, chat_answer
+
+RULE = "Always add a final step that writes tests."
+
+
+def _plan(with_tests: bool) -> str:
+    steps = [{"id": "s1", "title": "Add the --verbose flag option", "depends_on": [], "acceptance": "flag parsed"}]
+    steps.append({"id": "s2", "title": "print each file copied", "depends_on": ["s1"], "acceptance": "printed"})
+    if with_tests:
+        steps.append({"id": "s3", "title": "write tests with assert", "depends_on": ["s2"], "acceptance": "green"})
+    return chat_answer(plan=json.dumps({"steps": steps}))
+
+
+def student(messages):
+    """Plans with a test step only when the instructions say so."""
+    return _plan(RULE in messages[0]["content"])
+
+
+def reflection(messages):
+    """Reads GEPA's reflection prompt and answers with the rule, in the format each DSPy version asks for."""
+    text = "".join(str(m.get("content", "")) for m in messages)
+    if "new_instruction" in text:  # DSPy 3.4's proposer (a typed signature)
+        return chat_answer(new_instruction=f"Plan the task. {RULE}")
+    return f"```\nPlan the task. {RULE}\n```"
+
+
+TASK = {
+    "task": "Add a --verbose flag to the `sync` command that prints each file, with tests.",
+    "context": "",
+    "required_steps": [
+        {"name": "flag", "any_of": ["flag"]},
+        {"name": "output", "any_of": ["print"]},
+        {"name": "tests", "any_of": ["test"]},
+    ],
+    "orderings": [["flag", "output"]],
+    "forbidden": [],
+    "max_steps": 6,
+    "size": "small",
+}
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    config = tmp_path / "plancoder.toml"
+    config.write_text(f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n')
+    env = {"PLANCODER_MODEL_PLANNER": Script(student).spec, "PLANCODER_MODEL_REFLECTION": Script(reflection).spec}
+    return build_runtime(config, env, cache=False)
+
+
+def small_suite(split, limit):
+    return [{**TASK, "id": f"{split}-{i}", "split": split} for i in range(2)]
+
+
+def budget(**production):
+    caps = OptimizerCaps(max_metric_calls=12, max_wall_minutes=5, max_reflection_tokens=100_000)
+    return RoleBudget(optimizer=caps, production=production or {})
+
+
+@pytest.mark.article("VI")
+def test_gepa_finds_the_rule_and_the_accepted_candidate_becomes_a_version(runtime):
+    role = dataclasses.replace(role_program("planner"), items=small_suite)
+    section = optimize_role(runtime, role, budget(max_latency_ratio=50.0, max_token_ratio=5.0))
+    assert section["baseline"]["score"] < section["chosen"]["totals"]["score"]
+    assert section["version"] == "v1" and section["chosen"]["accepted"]
+    assert RULE in section["prompt_diff"] and section["prompt_diff"].startswith("--- baseline/")
+    assert section["meter"]["metric_calls"] >= 2 and section["usage"]  # every LM call of the run is counted
+    loaded = load_version(runtime, "planner", "v1")
+    assert any(RULE in p.signature.instructions for p in loaded.predictors())
+    assert registry_for(runtime, "planner").ids() == ["baseline", "v1"]
+
+
+@pytest.mark.article("VI")
+def test_a_candidate_over_the_token_cap_is_rejected_with_the_figures(runtime):
+    role = dataclasses.replace(role_program("planner"), items=small_suite)
+    section = optimize_role(runtime, role, budget(max_latency_ratio=50.0, max_token_ratio=0.5))
+    (candidate,) = [c for c in section["candidates"] if RULE in json.dumps(c["instructions"])]
+    assert not candidate["accepted"] and section["version"] is None
+    assert any("Article VI" in reason and "over the cap x0.50" in reason for reason in candidate["reasons"])
+    assert registry_for(runtime, "planner").ids() == ["baseline"]
+
+
+def test_a_spent_meter_stops_the_student_and_its_metric_at_once():
+    meter = Meter(OptimizerCaps(max_metric_calls=5, max_wall_minutes=0.0001, max_reflection_tokens=10))
+    meter.started -= 1
+    assert meter.check() and "wall time" in meter.stopped
+    assert meter.as_dict()["stopped_by"].startswith("wall time")

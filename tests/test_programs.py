@@ -1,0 +1,104 @@
+"""The serving path: the flag picks, per request key, the production version or the baseline."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from plancoder.cli import app
+from plancoder.programs import flag_file_for, program_for, registry_for, request_key, role_program, with_instructions
+from plancoder.registry import BASELINE
+from plancoder.runtime import build_runtime
+
+MARK = "Plan in at most three steps."
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "plancoder.toml"
+    text = f'[registry]\npath = "{tmp_path / "programs"}"\n[flags]\npath = "{tmp_path / "flags.json"}"\n'
+    path.write_text(text + "[tracking]\nenabled = false\n")
+    return path
+
+
+@pytest.fixture
+def runtime(config):
+    runtime = build_runtime(config, {}, cache=False)
+    planner = role_program("planner")
+    registry = registry_for(runtime, "planner")
+    registry.save(planner.build(runtime), {"kind": "baseline"}, BASELINE)
+    optimized = with_instructions(planner.build(runtime), {"plan.guard.module.predictor": MARK})
+    registry.save(optimized, {"kind": "candidate"})
+    return runtime
+
+
+def instructions(program):
+    return [p.signature.instructions for p in program.predictors()]
+
+
+def test_the_flag_decides_per_request_between_production_and_the_baseline(runtime):
+    registry_for(runtime, "planner").promote("v1", by="ann")
+    _, version, why = program_for(runtime, "planner", "k")
+    assert version == BASELINE and "off" in why  # the flag is off until a rollout
+    flag_file_for(runtime).rollout("planner", 100, by="ann")
+    program, version, _ = program_for(runtime, "planner", "k")
+    assert version == "v1" and instructions(program) == [MARK]
+    flag_file_for(runtime).disable("planner", by="ann")
+    program, version, _ = program_for(runtime, "planner", "k")
+    assert version == BASELINE and instructions(program) != [MARK]
+
+
+def test_a_production_version_that_cannot_load_never_fails_the_request(runtime, tmp_path):
+    registry_for(runtime, "planner").promote("v1", by="ann")
+    flag_file_for(runtime).rollout("planner", 100, by="ann")
+    path = tmp_path / "programs" / "planner" / "versions" / "v1.json"
+    data = json.loads(path.read_text())
+    data["metadata"]["dspy_version"] = "2.6.27"
+    path.write_text(json.dumps(data))
+    _, version, why = program_for(runtime, "planner", "k")
+    assert version == BASELINE and "saved with DSPy 2.6.27" in why
+
+
+def test_request_keys_are_stable_per_input():
+    assert request_key("a.py", "pytest") == request_key("a.py", "pytest") != request_key("b.py", "pytest")
+
+
+def test_the_release_commands_promote_roll_out_and_roll_back(runtime, config):
+    cli = CliRunner()
+    out = cli.invoke(app, ["programs", "promote", "planner", "v1", "--by", "ann", "--config", str(config)])
+    assert out.exit_code == 0 and "planner production: v1" in out.output
+    listing = cli.invoke(app, ["programs", "list", "--role", "planner", "--config", str(config)]).output
+    assert "* planner  v1" in listing and "  planner  baseline" in listing
+    shown = json.loads(cli.invoke(app, ["programs", "show", "planner", "v1", "--config", str(config)]).output)
+    assert shown["instructions"] == {"plan.guard.module.predictor": MARK}
+    out = cli.invoke(app, ["rollout", "--role", "planner", "--percent", "25", "--by", "ann", "--config", str(config)])
+    assert "OPTIMIZE_PLANNER: DISABLED 0% -> ENABLED 25%" in out.output
+    out = cli.invoke(app, ["rollback", "--role", "planner", "--reason", "alert", "--config", str(config)])
+    assert "ENABLED 25% -> DISABLED 0%" in out.output
+    flags = json.loads(cli.invoke(app, ["flags", "--json", "--config", str(config)]).output)
+    assert flags["percent"] == {"planner": 0, "coder": 0} and [e["reason"] for e in flags["audit"]] == [
+        "rollout",
+        "alert",
+    ]
+    out = cli.invoke(app, ["programs", "rollback", "planner", "--config", str(config)])
+    assert "planner production: baseline" in out.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["optimize", "--role", "reflection"], "error: role 'reflection' has no optimizable program"),
+        (["optimize", "--role", "coder", "--budget", "missing.yaml"], "error: budget file missing.yaml does not exist"),
+        (["rollout", "--role", "coder", "--percent", "150"], "error: --percent must be between 0 and 100, got 150"),
+        (["programs", "show", "coder", "v9"], "error: coder has no version 'v9'"),
+        (["programs", "rollback", "coder"], "error: coder production is already baseline"),
+        (["eval", "--role", "planner", "--version", "v4"], "error: planner has no version 'v4'"),
+    ],
+)
+def test_release_commands_reject_bad_input_with_one_line(config, monkeypatch, capsys, args, message):
+    from plancoder import cli
+
+    monkeypatch.setattr("sys.argv", ["plancoder", *args, "--config", str(config)])
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 1 and capsys.readouterr().err.startswith(message)

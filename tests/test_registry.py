@@ -1,0 +1,68 @@
+import json
+
+import dspy
+import pytest
+
+from plancoder.registry import BASELINE, Registry, RegistryError
+
+
+def program(instructions="Answer the question."):
+    return dspy.Predict(dspy.Signature("question -> answer", instructions))
+
+
+@pytest.fixture
+def registry(tmp_path):
+    registry = Registry(tmp_path, "planner")
+    registry.save(program(), {"kind": "baseline"}, BASELINE)
+    return registry
+
+
+def test_versions_are_dspy_json_state_with_metadata(registry, tmp_path):
+    saved = registry.save(program("Answer in one word."), {"kind": "candidate", "totals": {"score": 0.8}})
+    assert saved.id == "v1" and registry.ids() == ["baseline", "v1"]
+    data = json.loads((tmp_path / "planner" / "versions" / "v1.json").read_text())
+    assert data["metadata"]["dspy_version"] == dspy.__version__ and data["metadata"]["totals"] == {"score": 0.8}
+    assert data["state"]["signature"]["instructions"] == "Answer in one word."
+    loaded = registry.load_into(program(), "v1")
+    assert loaded.signature.instructions == "Answer in one word."
+
+
+def test_promote_is_idempotent_and_rollback_restores_the_previous_version(registry):
+    registry.save(program("one"), {})
+    registry.save(program("two"), {})
+    registry.promote("v1", by="ann")
+    registry.promote("v2", by="bob")
+    assert registry.promote("v2", by="bob")["production"] == "v2"  # promoting it again changes nothing
+    assert registry.rollback(by="cid")["production"] == "v1"
+    assert registry.rollback(by="cid")["production"] == BASELINE
+    history = registry.aliases()["history"]
+    assert [(h["from"], h["to"], h["by"]) for h in history] == [
+        ("baseline", "v1", "ann"),
+        ("v1", "v2", "bob"),
+        ("v2", "v1", "cid"),
+        ("v1", "baseline", "cid"),
+    ]
+    with pytest.raises(RegistryError, match="already baseline"):
+        registry.rollback(by="cid")
+
+
+def test_a_state_saved_by_another_dspy_minor_version_is_refused_with_what_to_do(registry, tmp_path):
+    path = tmp_path / "planner" / "versions" / "baseline.json"
+    data = json.loads(path.read_text())
+    data["metadata"]["dspy_version"] = "2.6.27"
+    path.write_text(json.dumps(data))
+    with pytest.raises(RegistryError) as error:
+        registry.load_into(program(), BASELINE)
+    assert "saved with DSPy 2.6.27" in str(error.value) and "plancoder optimize --role planner" in str(error.value)
+
+
+def test_unknown_and_malformed_versions_are_clear_errors(registry, tmp_path):
+    with pytest.raises(RegistryError, match="no version 'v7' \\(saved: baseline\\)"):
+        registry.get("v7")
+    with pytest.raises(RegistryError, match="not a version id"):
+        registry.get("../../etc/passwd")
+    (tmp_path / "planner" / "versions" / "v3.json").write_text("{broken")
+    with pytest.raises(RegistryError, match="is not a program version"):
+        registry.get("v3")
+    with pytest.raises(RegistryError):
+        registry.promote("v9", by="ann")
