@@ -30,8 +30,8 @@ def student(messages):
 def reflection(messages):
     """Reads GEPA's reflection prompt and answers with the rule, in the format each DSPy version asks for."""
     text = "".join(str(m.get("content", "")) for m in messages)
-    if "new_instruction" in text:  # DSPy 3.4's proposer (a typed signature)
-        return chat_answer(new_instruction=f"Plan the task. {RULE}")
+    if "new_instruction" in text:  # DSPy 3.4's proposer: a typed signature through JSONAdapter
+        return json.dumps({"new_instruction": f"Plan the task. {RULE}"})
     return f"```\nPlan the task. {RULE}\n```"
 
 

@@ -115,3 +115,40 @@ def test_the_ui_command_refuses_a_remote_or_disabled_store():
         ui_command(Store("http://team:5000"), "127.0.0.1", 5000)
     with pytest.raises(PlancoderError, match="tracking goes to off"):
         ui_command(None, "127.0.0.1", 5000)
+
+
+def test_program_versions_are_mirrored_in_mlflows_model_registry_with_aliases(tmp_path):
+    import dspy
+    import mlflow
+
+    from plancoder.registry import Registry
+    from plancoder.tracking import register_program, set_alias
+
+    store = store_for(True, "", tmp_path, {})
+    registry = Registry(tmp_path / "programs", "planner")
+    for version in ("baseline", None):
+        saved = registry.save(dspy.Predict("question -> answer"), {"kind": "test"}, version)
+        register_program(store, "planner", saved.id, registry.path(saved.id), ("baseline",) if version else ())
+    set_alias(store, "planner", "production", "v1", registry.path("v1"))
+    client = mlflow.MlflowClient(tracking_uri=store.uri, registry_uri=store.uri)
+
+    def aliased(alias):
+        return client.get_model_version_by_alias("plancoder-planner", alias).tags["plancoder_version"]
+
+    assert (aliased("baseline"), aliased("production")) == ("baseline", "v1")
+    set_alias(store, "planner", "production", "baseline", registry.path("baseline"))  # a rollback
+    assert aliased("production") == "baseline"
+    assert len(client.search_model_versions("name='plancoder-planner'")) == 2  # no version registered twice
+    source = client.get_model_version_by_alias("plancoder-planner", "baseline").source
+    downloaded = mlflow.artifacts.download_artifacts(source, tracking_uri=store.uri, dst_path=str(tmp_path / "dl"))
+    assert json.loads(Path(downloaded).read_text())["id"] == "baseline"
+
+
+def test_an_unreachable_registry_is_a_warning_and_the_version_stays_saved(tmp_path):
+    from plancoder.tracking import Store, register_program
+
+    path = tmp_path / "v1.json"
+    path.write_text("{}")
+    with pytest.warns(UserWarning, match="tracking could not register planner v1"):
+        register_program(Store("http://127.0.0.1:9"), "planner", "v1", path)
+    assert path.read_text() == "{}"

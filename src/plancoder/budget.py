@@ -113,7 +113,8 @@ def proposals(caps: OptimizerCaps, validation: int) -> tuple[int, int]:
     """How many GEPA proposals the budget allows: (if each improves, if none does).
 
     GEPA scores the seed on the validation set once; each proposal then costs two minibatch
-    evaluations (parent and child), plus a full validation pass when the child improves."""
+    evaluations (parent and child), plus a full validation pass when the child improves. GEPA checks
+    the cap before each proposal, so a run can overshoot it by at most one proposal's calls."""
     left = caps.max_metric_calls - validation
     batch = 2 * caps.reflection_minibatch_size
     return max(0, left // (batch + validation)), max(0, left // batch)

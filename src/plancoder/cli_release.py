@@ -74,18 +74,22 @@ def programs_show(role: str, version: str, config: ConfigOption = None) -> None:
 @programs_app.command("promote")
 def programs_promote(role: str, version: str, by: ByOption = None, config: ConfigOption = None) -> None:
     """Make VERSION production (the flag decides who it serves)."""
-    from plancoder.programs import registry_for
+    from plancoder.programs import mirror, registry_for
 
-    aliases = registry_for(_runtime(config), _check_role(role)).promote(version, by or _user())
+    runtime = _runtime(config)
+    aliases = registry_for(runtime, _check_role(role)).promote(version, by or _user())
+    mirror(runtime, role, aliases["production"], ("production",))
     typer.echo(f"{role} production: {aliases['production']}")
 
 
 @programs_app.command("rollback")
 def programs_rollback(role: str, by: ByOption = None, config: ConfigOption = None) -> None:
     """Production goes back to the version it replaced."""
-    from plancoder.programs import registry_for
+    from plancoder.programs import mirror, registry_for
 
-    aliases = registry_for(_runtime(config), _check_role(role)).rollback(by or _user())
+    runtime = _runtime(config)
+    aliases = registry_for(runtime, _check_role(role)).rollback(by or _user())
+    mirror(runtime, role, aliases["production"], ("production",))
     typer.echo(f"{role} production: {aliases['production']}")
 
 

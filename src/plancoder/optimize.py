@@ -24,7 +24,7 @@ import dspy
 
 from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
 from plancoder.evaluate import data_hash
-from plancoder.programs import RoleProgram, registry_for
+from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.registry import BASELINE
 from plancoder.release import decide, measure
 from plancoder.runtime import Runtime
@@ -32,6 +32,7 @@ from plancoder.tracking import tracked_run
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
+REFLECTION_MAX_TOKENS = 2048  # at 512 the 1.5B model was cut off mid-instruction and proposed an empty one
 HARD_STOP_FACTOR = 1.5
 """GEPA ends itself once the gated calls return at once; if it loops anyway (every rollout failing before
 the metric counts it), the run is interrupted at this multiple of the wall-time cap."""
@@ -125,8 +126,10 @@ class MeteredLM(dspy.LM):
 
 
 def reflection_lm(runtime: Runtime, meter: Meter) -> MeteredLM:
+    """The configured reflection model, metered; it writes whole instructions, so it gets room for them."""
     plain = runtime.switcher.lm(runtime.switcher.spec_for("reflection"))
-    lm = MeteredLM(plain.model, cache=False, num_retries=plain.num_retries, **plain.kwargs)
+    kwargs = {**plain.kwargs, "max_tokens": max(REFLECTION_MAX_TOKENS, plain.kwargs.get("max_tokens") or 0)}
+    lm = MeteredLM(plain.model, cache=False, num_retries=plain.num_retries, **kwargs)
     lm.meter = meter
     return lm
 
@@ -254,6 +257,7 @@ def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], 
     registry = registry_for(runtime, role.role)
     if BASELINE not in registry.ids():
         registry.save(role.build(runtime), {"kind": "baseline", **params}, BASELINE)
+        mirror(runtime, role.role, BASELINE, (BASELINE,))
     chosen = section.get("chosen")
     if chosen is None:
         section["version"] = None
@@ -264,3 +268,4 @@ def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], 
     meta = {"kind": "candidate", "parent": BASELINE, **params, **{k: chosen[k] for k in ("totals", "ratios")}}
     meta |= {"budget_verdict": "within", "baseline_totals": section["baseline"]}
     section["version"] = registry.save(program, meta).id
+    mirror(runtime, role.role, section["version"])

@@ -99,6 +99,15 @@ def registry_for(runtime: Runtime, role: str) -> Registry:
     return Registry(root or runtime.home / "programs", role)
 
 
+def mirror(runtime: Runtime, role: str, version: str, aliases: tuple[str, ...] = ()) -> None:
+    """Register ``version`` (and point ``aliases`` at it) in MLflow's model registry when tracking is on."""
+    from plancoder.tracking import register_program
+
+    path = registry_for(runtime, role).path(version)
+    if path.exists():
+        register_program(runtime.store, role, version, path, aliases)
+
+
 def flag_file_for(runtime: Runtime) -> FlagFile:
     path = runtime.settings.flags.path
     return FlagFile(Path(path).expanduser() if path else runtime.home / "flags.json")

@@ -56,7 +56,7 @@ class Registry:
     def __init__(self, root: Path, role: str) -> None:
         self.role, self.dir = role, root / role
 
-    def _path(self, version: str) -> Path:
+    def path(self, version: str) -> Path:
         if not VERSION_ID.match(version):
             raise RegistryError(f"'{version}' is not a version id", "use baseline or v1, v2, ...")
         return self.dir / "versions" / f"{version}.json"
@@ -71,11 +71,11 @@ class Registry:
         version = version or f"v{1 + max([int(v[1:]) for v in self.ids() if v != BASELINE], default=0)}"
         meta = {"role": self.role, "created": now(), "dspy_version": metadata.version("dspy"), **metadata_}
         saved = Version(version, meta, program.dump_state())
-        write_text_atomic(self._path(version), json.dumps(saved.__dict__, indent=1, default=str) + "\n")
+        write_text_atomic(self.path(version), json.dumps(saved.__dict__, indent=1, default=str) + "\n")
         return saved
 
     def get(self, version: str) -> Version:
-        path = self._path(version)
+        path = self.path(version)
         try:
             data = json.loads(path.read_text())
             return Version(data["id"], data["metadata"], data["state"])

@@ -154,3 +154,61 @@ def tracked_run(store: Store | None, role: str, name: str, params: Mapping[str, 
             warnings.warn(f"tracking is off: {type(error).__name__}: {str(error)[:200]}", stacklevel=3)
             run = Run()
         yield run
+
+
+MODEL_NAME = "plancoder-{role}"
+VERSION_TAG = "plancoder_version"
+
+
+def register_program(store: Store | None, role: str, version: str, path: Path, aliases: tuple[str, ...] = ()) -> None:
+    """Mirror a saved program version into MLflow's model registry (model ``plancoder-<role>``).
+
+    The version's JSON is logged as an artifact of a small run and registered from there, tagged with
+    the plancoder version id; ``aliases`` (``baseline``, ``production``) point at it. Tracking that is
+    off or unreachable costs a warning, never the caller's work."""
+    if store is None:
+        return
+    try:
+        _register(import_mlflow(), store, role, version, path, aliases)
+    except Exception as error:  # the registry is a mirror: plancoder's own files stay the source of truth
+        warnings.warn(f"tracking could not register {role} {version}: {type(error).__name__}: {error}", stacklevel=2)
+
+
+def _register(mlflow: Any, store: Store, role: str, version: str, path: Path, aliases: tuple[str, ...]) -> None:
+    client = mlflow.MlflowClient(tracking_uri=store.uri, registry_uri=store.uri)
+    name = MODEL_NAME.format(role=role)
+    found = _model_version(client, name, version)
+    if found is None:
+        found = _create_version(mlflow, client, store, role, version, path)
+    for alias in aliases:
+        client.set_registered_model_alias(name, alias, found.version)
+
+
+def set_alias(store: Store | None, role: str, alias: str, version: str, path: Path) -> None:
+    """Point ``alias`` at ``version`` (registering it first when it is not yet in MLflow)."""
+    register_program(store, role, version, path, (alias,))
+
+
+def _model_version(client: Any, name: str, version: str) -> Any:
+    try:
+        versions = client.search_model_versions(f"name='{name}'")
+    except Exception:  # no such model yet
+        return None
+    return next((v for v in versions if v.tags.get(VERSION_TAG) == version), None)
+
+
+def _create_version(mlflow: Any, client: Any, store: Store, role: str, version: str, path: Path) -> Any:
+    name = MODEL_NAME.format(role=role)
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(store.uri)
+    try:
+        experiment_id = _experiment(mlflow, store, role)
+    finally:
+        mlflow.set_tracking_uri(previous)
+    run = client.create_run(experiment_id, run_name=f"program {role} {version}", tags={VERSION_TAG: version})
+    client.log_artifact(run.info.run_id, str(path), "program")
+    client.set_terminated(run.info.run_id)
+    if not client.search_registered_models(f"name='{name}'"):
+        client.create_registered_model(name, description=f"plancoder {role} program versions (DSPy JSON state)")
+    source = f"{run.info.artifact_uri}/program/{path.name}"
+    return client.create_model_version(name, source, run_id=run.info.run_id, tags={VERSION_TAG: version})

@@ -1,0 +1,36 @@
+"""A real, tiny GEPA run: the embedded 0.5B plans, the embedded 1.5B reflects, under a budget."""
+
+import dataclasses
+
+import pytest
+
+from plancoder.budget import OptimizerCaps, RoleBudget
+from plancoder.optimize import optimize_role
+from plancoder.programs import role_program
+from plancoder.runtime import build_runtime
+
+pytestmark = pytest.mark.llm
+
+
+@pytest.mark.article("VI")
+def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate(tmp_path):
+    config = tmp_path / "plancoder.toml"
+    config.write_text(
+        f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n'
+        "[planner]\nattempts = 1\n[sampling]\nmax_tokens = 512\n[local]\nn_ctx = 4096\n"
+    )
+    runtime = build_runtime(config, {}, cache=False)
+    planner = role_program("planner")
+    role = dataclasses.replace(planner, items=lambda split, limit: planner.items(split, 1))
+    caps = OptimizerCaps(
+        max_metric_calls=4, max_wall_minutes=8, max_reflection_tokens=20_000, reflection_minibatch_size=1
+    )
+    section = optimize_role(runtime, role, RoleBudget(optimizer=caps))
+    one_proposal = 2 * caps.reflection_minibatch_size + 1  # GEPA checks the cap before each proposal
+    assert section["meter"]["metric_calls"] <= 4 + one_proposal and section["meter"]["wall_minutes"] < 8 * 1.5
+    assert section["usage"] and all(u.get("total_tokens", 0) > 0 for u in section["usage"].values())
+    assert section["baseline"]["tasks"] == 1 and section["budget_in_human_units"][0].startswith("planner budget")
+    for candidate in section["candidates"]:  # each one measured and judged, with reasons when rejected
+        assert candidate["accepted"] == (not candidate["reasons"])
+        assert candidate["ratios"]["latency_ratio"] > 0
+    assert (section["version"] is None) == (section["chosen"] is None)
