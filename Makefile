@@ -15,7 +15,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install -e ".[local,tracking,dev]" -c $(CONSTRAINTS)
+	$(BIN)/pip install -e ".[local,tracking,postgres,dev]" -c $(CONSTRAINTS)
 	touch $@
 
 ## The main job on the embedded default model: check the machine, then the Coder fixes a seeded bug.

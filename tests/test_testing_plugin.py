@@ -36,7 +36,7 @@ def test_the_whole_suite_fails_when_an_article_has_no_passing_test(pytester):
     result = run(pytester, source)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
-        ["Article II *NOT VALIDATED", "FAILED: article(s) II, III, IV, V, VI have no passing test"]
+        ["Article II *NOT VALIDATED", "FAILED: article(s) II, III, IV, V, VI, VII have no passing test"]
     )
 
 

@@ -69,6 +69,17 @@ class ReleaseOutput:
     shipped_dependency_violations: int = 0
 
 
+@dataclass(frozen=True)
+class ReviewOutput:
+    """A role's final output as it leaves plancoder: shipped as done, or held for a person."""
+
+    role: str
+    done: bool  # the fix passed or the plan is valid
+    score: float
+    threshold: float
+    review_id: int | None
+
+
 def check(name: str) -> Callable[[Callable[[Any], list[str]]], Callable[[Any], list[str]]]:
     """Register a check under ``name`` (``coder.x``, ``planner.x`` or ``release.x``)."""
 
@@ -251,3 +262,12 @@ def within_token_budget(output: ReleaseOutput) -> list[str]:
     if output.token_ratio <= output.max_token_ratio:
         return []
     return [f"tokens x{output.token_ratio:.2f} of the baseline are over the cap x{output.max_token_ratio:.2f}"]
+
+
+# Article VII: human review
+@check("review.low_scores_wait_for_review")
+def low_scores_wait_for_review(output: ReviewOutput) -> list[str]:
+    needs_review = not output.done or output.score < output.threshold
+    if needs_review and output.review_id is None:
+        return [f"a {output.role} output scoring {output.score} (threshold {output.threshold}) left without review"]
+    return []

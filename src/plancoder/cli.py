@@ -122,19 +122,25 @@ def fix(
     from plancoder.coder import check_target
     from plancoder.fix import fix_file, write_fix
     from plancoder.programs import program_for, request_key
+    from plancoder.reviewing import review_fix
 
     relative = check_target(project, str(path))
     runtime = _runtime(config)
     coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
     report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
+    review_id = review_fix(runtime, project, relative, test_cmd, task, report)
     if as_json:
-        _print_json({key: getattr(report, key) for key in FIX_JSON_KEYS} | {"model": report.model})
+        status = {"model": report.model, "review_id": review_id, "status": "needs_review" if review_id else "done"}
+        _print_json({key: getattr(report, key) for key in FIX_JSON_KEYS} | status)
     else:
         _print_fix(report)
+    if review_id is not None:
+        typer.echo(
+            f"queued for review: #{review_id} (plancoder review show {review_id}); nothing was written", err=True
+        )
+        raise typer.Exit(1)
     if report.passed and write and not report.already_passing:
         typer.echo(f"wrote {write_fix(project, relative, report)}", err=as_json)
-    if not report.passed:
-        raise typer.Exit(1)
 
 
 def _print_fix(report) -> None:  # noqa: ANN001
@@ -191,12 +197,14 @@ def plan(
     from plancoder.planner import Plan, check_task, render_tree
     from plancoder.planning_run import plan_task
     from plancoder.programs import program_for, request_key
+    from plancoder.reviewing import review_plan
 
     task, context_text = check_task(task, read_context(context))
     runtime = _runtime(config)
     planner, version, _ = program_for(runtime, "planner", key or request_key(task, context_text))
     record = plan_task(runtime, task, context_text, model, planner, version)
     record.pop("plan_object")
+    record["review_id"] = review_plan(runtime, task, context_text, record)
     if as_json:
         _print_json(record)
     elif record["plan"] is not None:
@@ -205,6 +213,8 @@ def plan(
     if not record["valid"]:
         problems = "; ".join(v["message"] for v in record["violations"][:3]) or record["feedback"][-1]
         typer.echo(f"error: no valid plan after {record['attempts']} attempt(s): {problems}", err=True)
+    if record["review_id"] is not None:
+        typer.echo(f"queued for review: #{record['review_id']} (plancoder review show {record['review_id']})", err=True)
         raise typer.Exit(1)
 
 
@@ -406,7 +416,7 @@ def alerts_command(
     typer.echo("\n".join(alert.line() for alert in alerts if alert.firing) or "no active alerts")
 
 
-from plancoder import cli_release  # noqa: E402, F401 - registers optimize, programs, rollout, rollback, flags
+from plancoder import cli_release, cli_review  # noqa: E402, F401 - register their commands
 
 
 def main() -> None:

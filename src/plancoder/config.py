@@ -121,6 +121,15 @@ class FlagsConfig(Strict):
     auto_rollback_min_calls: int = Field(ge=1, description="Calls of each version needed before comparing.")
 
 
+class ReviewConfig(Strict):
+    """The human review queue: which outputs wait for a person, and where they wait."""
+
+    url: str = Field(description="SQLAlchemy URL of the queue; empty for a SQLite file in the data directory.")
+    coder_threshold: float = Field(ge=0, le=1, description="A fix scoring below this waits for review.")
+    planner_threshold: float = Field(ge=0, le=1, description="A plan scoring below this waits for review.")
+    expire_hours: float = Field(gt=0, description="A pending item expires (and never ships) after this long.")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -134,6 +143,7 @@ class Settings(Strict):
     tracking: TrackingConfig
     registry: RegistryConfig
     flags: FlagsConfig
+    review: ReviewConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 

@@ -1,0 +1,267 @@
+"""The human review queue: outputs under their role's threshold reach a person and never get lost.
+
+A real database through SQLAlchemy: a SQLite file in the data directory by default (WAL, one
+transaction per change, so a killed process leaves either the whole change or none of it), or any
+SQLAlchemy URL such as PostgreSQL. The schema is created by migrations kept here, an ordered list
+applied once each. Items move ``pending`` -> ``approved`` | ``edited`` | ``rejected``, or ``expired``
+once their time is up (fail closed: an expired item is never shipped). Decisions are idempotent
+(approving twice is one approval) and every change is audited: who, when, what.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from plancoder.errors import PlancoderError
+
+PENDING, APPROVED, EDITED, REJECTED, EXPIRED = "pending", "approved", "edited", "rejected", "expired"
+DECISIONS = {"approve": APPROVED, "edit": EDITED, "reject": REJECTED}
+SHIPPABLE = (APPROVED, EDITED)
+
+metadata = sa.MetaData()
+items = sa.Table(
+    "review_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("score", sa.Float, nullable=True),
+    sa.Column("input", sa.Text, nullable=False),
+    sa.Column("output", sa.Text, nullable=False),
+    sa.Column("findings", sa.Text, nullable=False),
+    sa.Column("trace_id", sa.String(64), nullable=True),
+    sa.Column("diff", sa.Text, nullable=False),
+    sa.Column("decided_by", sa.String(128), nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("edited_output", sa.Text, nullable=True),
+)
+events = sa.Table(
+    "review_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("item_id", sa.Integer, sa.ForeignKey("review_items.id"), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("who", sa.String(128), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("old_status", sa.String(16), nullable=True),
+    sa.Column("new_status", sa.String(16), nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+)
+schema = sa.Table("review_schema", metadata, sa.Column("version", sa.Integer, nullable=False))
+
+
+class ReviewError(PlancoderError):
+    """A review item does not exist, or the requested transition is not allowed."""
+
+
+def _create_tables(db: Connection) -> None:
+    items.create(db)
+    events.create(db)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables]
+"""In order; ``review_schema.version`` counts those applied. Append, never edit."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One review item as stored."""
+
+    id: int
+    role: str
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    reason: str
+    score: float | None
+    input: dict[str, Any]
+    output: dict[str, Any]
+    findings: list[dict[str, Any]]
+    trace_id: str | None
+    diff: str
+    decided_by: str | None
+    decided_at: datetime | None
+    comment: str | None
+    edited_output: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, row: Any) -> Item:
+        data = dict(row._mapping)
+        for key in ("input", "output", "findings"):
+            data[key] = json.loads(data[key])
+        data["edited_output"] = json.loads(data["edited_output"]) if data["edited_output"] else None
+        for key in ("created_at", "expires_at", "decided_at"):
+            data[key] = _aware(data[key]) if data[key] else None
+        return cls(**data)
+
+    @property
+    def shipped_output(self) -> dict[str, Any]:
+        """What ships once approved: the reviewer's edit when there is one."""
+        return self.edited_output or self.output
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            key: value.isoformat() if isinstance(value, datetime) else value for key, value in self.__dict__.items()
+        }
+
+
+class ReviewQueue:
+    """The queue on one database; creating it applies any missing migrations."""
+
+    def __init__(self, url: str, expire_after: timedelta = timedelta(hours=72)) -> None:
+        self.url, self.expire_after = url, expire_after
+        self.engine = _engine(url)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as db:
+            schema.create(db, checkfirst=True)
+            applied = db.execute(sa.select(schema.c.version)).scalar()
+            if applied is None:
+                db.execute(schema.insert().values(version=0))
+                applied = 0
+            for migration in MIGRATIONS[applied:]:
+                migration(db)
+            db.execute(schema.update().values(version=len(MIGRATIONS)))
+
+    def enqueue(
+        self,
+        role: str,
+        reason: str,
+        input: dict[str, Any],
+        output: dict[str, Any],
+        score: float | None = None,
+        findings: list[dict[str, Any]] | None = None,
+        trace_id: str | None = None,
+        diff: str = "",
+    ) -> int:
+        """Store an output for review in one transaction; returns its id."""
+        created = now()
+        row = {
+            "role": role,
+            "status": PENDING,
+            "created_at": created,
+            "expires_at": created + self.expire_after,
+            "reason": reason,
+            "score": score,
+            "input": json.dumps(input, default=str),
+            "output": json.dumps(output, default=str),
+            "findings": json.dumps(findings or [], default=str),
+            "trace_id": trace_id,
+            "diff": diff,
+        }
+        with self.engine.begin() as db:
+            item_id = db.execute(items.insert().values(**row)).inserted_primary_key[0]
+            _audit(db, item_id, "plancoder", "enqueue", None, PENDING, reason)
+        return int(item_id)
+
+    def expire(self, at: datetime | None = None) -> int:
+        """Pending items past their time become ``expired``; returns how many."""
+        moment = at or now()
+        with self.engine.begin() as db:
+            due = [r.id for r in db.execute(sa.select(items.c.id).where(_due(moment)))]
+            for item_id in due:
+                db.execute(items.update().where(items.c.id == item_id).values(status=EXPIRED))
+                _audit(db, item_id, "plancoder", "expire", PENDING, EXPIRED, "not reviewed in time")
+        return len(due)
+
+    def list(self, status: str | None = None, role: str | None = None) -> list[Item]:
+        self.expire()
+        query = sa.select(items).order_by(items.c.id)
+        if status:
+            query = query.where(items.c.status == status)
+        if role:
+            query = query.where(items.c.role == role)
+        with self.engine.connect() as db:
+            return [Item.of(row) for row in db.execute(query)]
+
+    def get(self, item_id: int) -> Item:
+        self.expire()
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(items).where(items.c.id == item_id)).first()
+        if row is None:
+            raise ReviewError(f"there is no review item {item_id}", "see plancoder review list")
+        return Item.of(row)
+
+    def depth(self) -> int:
+        """Pending items: the review queue depth that monitoring exports."""
+        return len(self.list(PENDING))
+
+    def decide(
+        self, item_id: int, action: str, by: str, comment: str = "", edited: dict[str, Any] | None = None
+    ) -> Item:
+        """Approve, edit or reject a pending item; repeating the same decision changes nothing."""
+        if action not in DECISIONS:
+            raise ReviewError(f"unknown decision '{action}'", f"use one of: {', '.join(DECISIONS)}")
+        target, item = DECISIONS[action], self.get(item_id)
+        if item.status == target and action != "edit":
+            return item  # idempotent: the second approval is the first one
+        if item.status != PENDING:
+            raise ReviewError(f"review item {item_id} is {item.status}", f"only pending items can be {target}")
+        values = {"status": target, "decided_by": by, "decided_at": now(), "comment": comment or None}
+        if edited is not None:
+            values["edited_output"] = json.dumps(edited, default=str)
+        with self.engine.begin() as db:
+            changed = db.execute(
+                items.update().where(items.c.id == item_id, items.c.status == PENDING).values(**values)
+            ).rowcount
+            if changed:
+                _audit(db, item_id, by, action, PENDING, target, comment)
+        return self.get(item_id)
+
+    def events(self, item_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(events).where(events.c.item_id == item_id).order_by(events.c.id))
+            return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in r._mapping.items()} for r in rows]
+
+
+def _due(moment: datetime) -> Any:
+    return sa.and_(items.c.status == PENDING, items.c.expires_at <= moment)
+
+
+def _audit(db: Connection, item_id: int, who: str, action: str, old: str | None, new: str, comment: str) -> None:
+    db.execute(
+        events.insert().values(
+            item_id=item_id, at=now(), who=who, action=action, old_status=old, new_status=new, comment=comment or None
+        )
+    )
+
+
+def _engine(url: str) -> Engine:
+    """An engine whose failures are clear errors; SQLite waits for a lock instead of failing at once."""
+    try:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={"timeout": 10})
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ImportError) as error:
+        raise ReviewError(f"cannot open the review database {url}: {error}", "check [review] url") from None
+
+
+def _sqlite_pragmas(connection: Any, _: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

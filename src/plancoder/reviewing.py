@@ -1,0 +1,159 @@
+"""The roles and the review queue: what waits for a person, and how a decision ships.
+
+A Coder fix that failed, or scored under ``[review] coder_threshold``, and a plan that is not valid
+or scored under ``planner_threshold`` are enqueued instead of returned as done; the caller gets the
+review id. An edit is re-validated before it counts (the tests for a fix, the validator for a plan),
+and an approved fix is applied only after its tests pass again on the current file.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from plancoder.atomic import write_text_atomic
+from plancoder.edits import EditError, replace_function
+from plancoder.errors import PlancoderError
+from plancoder.monitor import set_queue_depth
+from plancoder.plan import Plan, validate
+from plancoder.review import SHIPPABLE, Item, ReviewError, ReviewQueue
+from plancoder.runtime import Runtime
+from plancoder.sandbox import Limits, run_tests
+
+
+def queue_for(runtime: Runtime) -> ReviewQueue:
+    cfg = runtime.settings.review
+    path = runtime.home / "review" / "queue.db"
+    if not cfg.url:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return ReviewQueue(cfg.url or f"sqlite:///{path}", timedelta(hours=cfg.expire_hours))
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def held(runtime: Runtime, role: str, done: bool, score: float, enqueue: Callable[[], int]) -> int | None:
+    """Enqueue (and return the id) when the output must wait for a person (Article VII)."""
+    threshold = getattr(runtime.settings.review, f"{role}_threshold")
+    if done and score >= threshold:
+        return None
+    review_id = enqueue()
+    set_queue_depth(queue_for(runtime).depth())
+    return review_id
+
+
+def review_fix(runtime: Runtime, project: Path, file: str, test_cmd: str, task: str, report: Any) -> int | None:
+    """Hold a fix that did not pass or scored under the threshold; None when it ships as is."""
+    if report.already_passing:
+        return None
+    return held(
+        runtime,
+        "coder",
+        report.passed,
+        report.score,
+        lambda: _enqueue_fix(runtime, project, file, test_cmd, task, report),
+    )
+
+
+def _enqueue_fix(runtime: Runtime, project: Path, file: str, test_cmd: str, task: str, report: Any) -> int:
+    threshold = runtime.settings.review.coder_threshold
+    reason = "the fix did not pass the tests" if not report.passed else f"score {report.score} < {threshold}"
+    original = (project / file).read_text(encoding="utf-8")
+    best = max(report.history, key=lambda a: a.get("score", 0.0), default={})
+    output = {"passed": report.passed, "fixed_code": report.fixed_code, "attempts": report.attempts}
+    output |= {k: best.get(k, "") for k in ("function_name", "fixed_function", "test_output")}
+    inputs = {"project": str(project.resolve()), "file": file, "test_cmd": test_cmd, "task": task}
+    inputs["original_sha256"] = digest(original)
+    diff = report.diff or best.get("diff", "")
+    return queue_for(runtime).enqueue(
+        "coder", reason, inputs, output, report.score, report.constitution, report.trace_id, diff
+    )
+
+
+def review_plan(runtime: Runtime, task: str, context: str, record: dict[str, Any]) -> int | None:
+    """Hold a plan that is not valid or scored under the threshold; None when it ships as is."""
+    return held(
+        runtime, "planner", record["valid"], record["score"], lambda: _enqueue_plan(runtime, task, context, record)
+    )
+
+
+def _enqueue_plan(runtime: Runtime, task: str, context: str, record: dict[str, Any]) -> int:
+    reason = "no valid plan after the bounded attempts" if not record["valid"] else f"score {record['score']}"
+    output = {k: record[k] for k in ("plan", "valid", "violations", "attempts", "feedback")}
+    diff = json.dumps(record["plan"], indent=1) if record["plan"] else ""
+    return queue_for(runtime).enqueue(
+        "planner",
+        reason,
+        {"task": task, "context": context},
+        output,
+        record["score"],
+        record["constitution"],
+        record["trace_id"],
+        diff,
+    )
+
+
+def edit(queue: ReviewQueue, item_id: int, by: str, text: str, comment: str = "", limits: Any = None) -> Item:
+    """A reviewer's correction: a whole fixed file (Coder) or a plan as JSON (Planner), validated first."""
+    item = queue.get(item_id)
+    if item.role == "coder":
+        edited = {**item.output, "fixed_code": text, "passed": True}
+        _tests_pass(item, text, limits)
+    else:
+        edited = {**item.output, "plan": _valid_plan(text), "valid": True, "violations": []}
+    return queue.decide(item_id, "edit", by, comment, edited)
+
+
+def _valid_plan(text: str) -> dict[str, Any]:
+    try:
+        plan = Plan.model_validate_json(text)
+    except ValueError as error:
+        raise ReviewError(f"the edited plan is not a plan: {str(error)[:300]}", "give the plan as JSON") from None
+    violations = validate(plan)
+    if violations:
+        raise ReviewError(f"the edited plan has violations: {violations[0].message}", "fix them and edit again")
+    return plan.model_dump()
+
+
+def _tests_pass(item: Item, code: str, limits: Any = None) -> None:
+    project = Path(item.input["project"])
+    if not project.is_dir():
+        raise ReviewError(f"the project {project} of review item {item.id} is gone", "reject the item")
+    run = run_tests(project, item.input["test_cmd"], changes={item.input["file"]: code}, limits=limits or Limits())
+    if not run.passed:
+        raise ReviewError(
+            f"the tests fail with this code: {run.output[-300:].strip()}", "correct it; it stays pending until then"
+        )
+
+
+def shipped_code(item: Item) -> str:
+    """The code an approved or edited Coder item ships."""
+    output = item.shipped_output
+    if output.get("fixed_code"):
+        return output["fixed_code"]
+    original = (Path(item.input["project"]) / item.input["file"]).read_text(encoding="utf-8")
+    try:
+        return replace_function(original, output["function_name"], output["fixed_function"])
+    except (EditError, KeyError) as error:
+        raise ReviewError(
+            f"review item {item.id} has no applicable fix: {error}", "edit it with a whole file"
+        ) from None
+
+
+def apply_fix(queue: ReviewQueue, item_id: int, limits: Any = None) -> Path:
+    """Write an approved or edited fix into its file, atomically, after its tests pass again."""
+    item = queue.get(item_id)
+    if item.role != "coder":
+        raise ReviewError(f"review item {item_id} is a plan; only fixes are applied", "use the plan as it is shown")
+    if item.status not in SHIPPABLE:
+        raise ReviewError(f"review item {item_id} is {item.status}", "only approved or edited fixes are applied")
+    target = Path(item.input["project"]) / item.input["file"]
+    if digest(target.read_text(encoding="utf-8")) != item.input["original_sha256"]:
+        raise PlancoderError(f"{target} changed since the fix was proposed", "run plancoder fix again")
+    code = shipped_code(item)
+    _tests_pass(item, code, limits)
+    write_text_atomic(target, code)
+    return target
