@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/lm_overhead.py
 	$(BIN)/python bench/constitution_overhead.py
 	$(BIN)/python bench/tracking_overhead.py
+	$(BIN)/python bench/service_load.py
 
 clean:
 	rm -rf $(VENV) .venv-latest .pytest_cache .coverage build src/*.egg-info

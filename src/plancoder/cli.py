@@ -119,19 +119,13 @@ def fix(
     as_json: JsonOption = False,
 ) -> None:
     """Fix a bug in PATH so that the failing tests pass; prove it by running them."""
-    from plancoder.coder import check_target
-    from plancoder.fix import fix_file, write_fix
-    from plancoder.programs import program_for, request_key
-    from plancoder.reviewing import review_fix
+    from plancoder import operations
+    from plancoder.fix import write_fix
 
-    relative = check_target(project, str(path))
-    runtime = _runtime(config)
-    coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
-    report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
-    review_id = review_fix(runtime, project, relative, test_cmd, task, report)
+    relative = operations.check_fix(project, str(path))
+    report, review_id = operations.fix_report(_runtime(config), project, relative, test_cmd, task, key, model)
     if as_json:
-        status = {"model": report.model, "review_id": review_id, "status": "needs_review" if review_id else "done"}
-        _print_json({key: getattr(report, key) for key in FIX_JSON_KEYS} | status)
+        _print_json(operations.as_json(report, FIX_JSON_KEYS, review_id))
     else:
         _print_fix(report)
     if review_id is not None:
@@ -194,17 +188,10 @@ def plan(
     as_json: JsonOption = False,
 ) -> None:
     """Turn a software task into a dependency-ordered plan (never returned with dependency violations)."""
-    from plancoder.planner import Plan, check_task, render_tree
-    from plancoder.planning_run import plan_task
-    from plancoder.programs import program_for, request_key
-    from plancoder.reviewing import review_plan
+    from plancoder import operations
+    from plancoder.planner import Plan, render_tree
 
-    task, context_text = check_task(task, read_context(context))
-    runtime = _runtime(config)
-    planner, version, _ = program_for(runtime, "planner", key or request_key(task, context_text))
-    record = plan_task(runtime, task, context_text, model, planner, version)
-    record.pop("plan_object")
-    record["review_id"] = review_plan(runtime, task, context_text, record)
+    record = operations.plan(_runtime(config), task, read_context(context), key, model)
     if as_json:
         _print_json(record)
     elif record["plan"] is not None:
@@ -417,6 +404,27 @@ def alerts_command(
 
 
 from plancoder import cli_release, cli_review  # noqa: E402, F401 - register their commands
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default [service] host: loopback).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default [service] port).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """The HTTP API (/plan, /fix, /jobs, /reviews, /flags, /metrics, /healthz) and the dashboard at /."""
+    import uvicorn
+
+    from plancoder.service import create_app
+
+    runtime = _runtime(config)
+    cfg = runtime.settings.service
+    token = os.environ.get(cfg.token_env) or None
+    if token is None:
+        typer.echo(f"note: ${cfg.token_env} is not set, so every POST is refused", err=True)
+    app_ = create_app(runtime, token, cfg.max_body_bytes)
+    typer.echo(f"plancoder on http://{host or cfg.host}:{port or cfg.port} (Ctrl+C stops it)", err=True)
+    uvicorn.run(app_, host=host or cfg.host, port=port or cfg.port, log_level="warning")
 
 
 def main() -> None:

@@ -130,6 +130,15 @@ class ReviewConfig(Strict):
     expire_hours: float = Field(gt=0, description="A pending item expires (and never ships) after this long.")
 
 
+class ServiceConfig(Strict):
+    """The HTTP service."""
+
+    host: str = Field(description="Interface to listen on; loopback unless you mean to expose it.")
+    port: int = Field(ge=1, le=65535, description="Port to listen on.")
+    token_env: str = Field(description="Environment variable holding the bearer token that every POST needs.")
+    max_body_bytes: int = Field(ge=1024, description="Larger request bodies are refused (413) before they are read.")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -144,6 +153,7 @@ class Settings(Strict):
     registry: RegistryConfig
     flags: FlagsConfig
     review: ReviewConfig
+    service: ServiceConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 

@@ -134,6 +134,13 @@ class ReviewQueue:
         self._migrate()
 
     def _migrate(self) -> None:
+        """Apply the missing migrations; a second process migrating at the same moment is waited out."""
+        try:
+            self._apply_migrations()
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError):
+            self._apply_migrations()  # the other process won the race: its schema is there now
+
+    def _apply_migrations(self) -> None:
         with self.engine.begin() as db:
             schema.create(db, checkfirst=True)
             applied = db.execute(sa.select(schema.c.version)).scalar()

@@ -6,8 +6,10 @@ review id. An edit is re-validated before it counts (the tests for a fix, the va
 and an approved fix is applied only after its tests pass again on the current file.
 """
 
+import functools
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -24,11 +26,21 @@ from plancoder.sandbox import Limits, run_tests
 
 
 def queue_for(runtime: Runtime) -> ReviewQueue:
+    """The configured queue; one per database and process (its engine pools the connections)."""
     cfg = runtime.settings.review
     path = runtime.home / "review" / "queue.db"
     if not cfg.url:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return ReviewQueue(cfg.url or f"sqlite:///{path}", timedelta(hours=cfg.expire_hours))
+    with _lock:  # one construction (and migration) per database, even when requests arrive together
+        return _queue(cfg.url or f"sqlite:///{path}", cfg.expire_hours)
+
+
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8)
+def _queue(url: str, expire_hours: float) -> ReviewQueue:
+    return ReviewQueue(url, timedelta(hours=expire_hours))
 
 
 def digest(text: str) -> str:

@@ -1,0 +1,59 @@
+"""One role call as the CLI and the service make it: flag -> program version -> role -> review queue."""
+
+from pathlib import Path
+from typing import Any
+
+from plancoder.coder import check_target
+from plancoder.fix import FixReport, fix_file
+from plancoder.planner import check_task
+from plancoder.planning_run import plan_task
+from plancoder.programs import program_for, request_key
+from plancoder.reviewing import review_fix, review_plan
+from plancoder.runtime import Runtime
+
+
+def plan(runtime: Runtime, task: str, context: str = "", key: str | None = None, model: str | None = None) -> dict:
+    """The Planner on a task: the record of ``plancoder plan --json``, with ``review_id`` when it waits."""
+    task, context = check_task(task, context)
+    planner, version, _ = program_for(runtime, "planner", key or request_key(task, context))
+    record = plan_task(runtime, task, context, model, planner, version)
+    record.pop("plan_object")
+    record["review_id"] = review_plan(runtime, task, context, record)
+    return record
+
+
+def check_fix(project: str | Path, file: str) -> str:
+    """The file to fix, relative to its project; a bad path is a clear error."""
+    return check_target(Path(project), file)
+
+
+def fix_report(
+    runtime: Runtime,
+    project: Path,
+    file: str,
+    test_cmd: str,
+    task: str = "",
+    key: str | None = None,
+    model: str | None = None,
+) -> tuple[FixReport, int | None]:
+    """The Coder on a file: its report, and the review id when the fix waits for a person."""
+    relative = check_fix(project, file)
+    coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
+    report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
+    return report, review_fix(runtime, project, relative, test_cmd, task, report)
+
+
+def fix(runtime: Runtime, project: str, file: str, test_cmd: str, task: str = "", key: str | None = None) -> dict:
+    """``fix_report`` as the service returns it."""
+    report, review_id = fix_report(runtime, Path(project), file, test_cmd, task, key)
+    status = "needs_review" if review_id is not None else "done"
+    return report.as_dict() | {"review_id": review_id, "status": status}
+
+
+def as_json(report: FixReport, keys: tuple[str, ...], review_id: int | None) -> dict[str, Any]:
+    status = "needs_review" if review_id is not None else "done"
+    return {key: getattr(report, key) for key in keys} | {
+        "model": report.model,
+        "review_id": review_id,
+        "status": status,
+    }

@@ -1,0 +1,110 @@
+"""The HTTP service through FastAPI's test client: the real app, a scripted model, a real review queue."""
+
+import json
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from plancoder.runtime import build_runtime
+from plancoder.scripted import Script, chat_answer
+from plancoder.service import create_app
+
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+GOOD_PLAN = {"steps": [{"id": "s1", "title": "Add the --verbose flag", "acceptance": "the flag is parsed"}]}
+CYCLIC = {"steps": [{"id": "a", "title": "A", "depends_on": ["b"]}, {"id": "b", "title": "B", "depends_on": ["a"]}]}
+
+
+@pytest.fixture
+def client(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    script = Script(lambda messages: chat_answer(plan=json.dumps(CYCLIC if "cycle" in str(messages) else GOOD_PLAN)))
+    runtime = build_runtime(None, {"PLANCODER_MODEL_PLANNER": script.spec, "PLANCODER_TRACKING": "off"})
+    return TestClient(create_app(runtime, TOKEN, max_body_bytes=4096), raise_server_exceptions=False)
+
+
+def finished(client, job_id):
+    for _ in range(200):
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("the job did not finish")
+
+
+def test_a_plan_request_returns_a_job_whose_result_is_the_plan(client):
+    response = client.post("/plan", json={"task": "Add a --verbose flag"}, headers=AUTH)
+    assert response.status_code == 202
+    job = finished(client, response.json()["job_id"])
+    assert job["status"] == "done" and job["result"]["valid"] and job["result"]["review_id"] is None
+    assert job["result"]["plan"]["steps"][0]["id"] == "s1"
+
+
+@pytest.mark.article("VII")
+def test_an_invalid_plan_waits_for_review_and_a_reviewer_decides_over_http(client):
+    job = finished(client, client.post("/plan", json={"task": "a cycle"}, headers=AUTH).json()["job_id"])
+    review_id = job["result"]["review_id"]
+    assert job["result"]["valid"] is False and review_id == 1
+    assert [item["id"] for item in client.get("/reviews", params={"status": "pending"}).json()] == [1]
+    decided = client.post(f"/reviews/{review_id}/decision", json={"action": "reject", "by": "ann"}, headers=AUTH)
+    assert decided.status_code == 200 and decided.json()["status"] == "rejected"
+    conflict = client.post(f"/reviews/{review_id}/decision", json={"action": "approve", "by": "ann"}, headers=AUTH)
+    assert conflict.status_code == 409 and "only pending items" in conflict.json()["fix"]
+    assert [e["action"] for e in client.get(f"/reviews/{review_id}").json()["events"]] == ["enqueue", "reject"]
+
+
+@pytest.mark.article("I")
+def test_every_post_needs_the_bearer_token(client):
+    assert client.post("/plan", json={"task": "x"}).status_code == 401
+    assert client.post("/plan", json={"task": "x"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.post("/flags/coder", json={"percent": 10, "by": "eve"}).status_code == 401
+    assert client.post("/reviews/1/decision", json={"action": "approve", "by": "eve"}).status_code == 401
+
+
+def test_a_service_without_a_token_refuses_every_post(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    client = TestClient(create_app(build_runtime(None, {}), None))
+    refused = client.post("/plan", json={"task": "x"}, headers=AUTH)
+    assert refused.status_code == 403 and "no token configured" in refused.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        ("/plan", {"task": ""}, 422, "task: String should have at least 1 character"),
+        ("/plan", {"task": "x", "colour": "red"}, 422, "colour: Extra inputs are not permitted"),
+        ("/plan", {"task": "x" * 5000}, 413, "the body is over 4,096 bytes"),
+        ("/flags/coder", {"percent": 150, "by": "ann"}, 422, "percent: Input should be less than or equal to 100"),
+        ("/flags/tester", {"percent": 5, "by": "ann"}, 400, "no optimization flag for role 'tester'"),
+        ("/reviews/42/decision", {"action": "approve", "by": "ann"}, 404, "there is no review item 42"),
+        ("/fix", {"project": "/nonexistent", "file": "a.py", "test_cmd": "pytest"}, 400, "a.py does not exist"),
+    ],
+)
+def test_bad_requests_get_a_4xx_that_says_what_is_wrong(client, path, body, status, message):
+    response = client.post(path, json=body, headers=AUTH)
+    assert response.status_code == status and message in response.json()["error"]
+    assert "Traceback" not in response.text
+
+
+def test_malformed_json_and_unknown_jobs_are_clear_errors(client):
+    response = client.post("/plan", content=b"{not json", headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 422 and "invalid request" in response.json()["error"]
+    assert client.get("/jobs/nope").status_code == 404
+
+
+def test_flags_metrics_and_health_are_served(client):
+    assert client.get("/healthz").json()["ok"] is True
+    rolled = client.post("/flags/coder", json={"percent": 30, "by": "ann"}, headers=AUTH).json()
+    assert rolled["new"] == "ENABLED 30%"
+    assert client.get("/flags").json()["percent"] == {"planner": 0, "coder": 30}
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+
+
+def test_the_dashboard_shows_each_role_the_queue_and_the_alerts(client):
+    finished(client, client.post("/plan", json={"task": "a cycle"}, headers=AUTH).json()["job_id"])
+    page = client.get("/").text
+    assert "<h2>planner</h2>" in page and "<h2>coder</h2>" in page and "production version" in page
+    assert "review queue: 1 pending" in page and "active alerts" in page and "<svg" in page
+    assert "<script" not in page
