@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from plancoder.budget import Meter, OptimizerCaps, RoleBudget
+from plancoder import scripted
+from plancoder.budget import BudgetExhausted, Meter, OptimizerCaps, RoleBudget
 from plancoder.optimize import optimize_role
 from plancoder.programs import load_version, registry_for, role_program
 from plancoder.runtime import build_runtime
@@ -95,3 +96,18 @@ def test_a_spent_meter_stops_the_student_and_its_metric_at_once():
     meter.started -= 1
     assert meter.check() and "wall time" in meter.stopped
     assert meter.as_dict()["stopped_by"].startswith("wall time")
+
+
+def test_the_reflection_model_is_told_its_job_and_charged_to_the_meter(runtime):
+    from plancoder.optimize import REFLECTION_ROLE, reflection_lm
+
+    meter = Meter(OptimizerCaps(max_metric_calls=5, max_wall_minutes=5, max_reflection_tokens=10**6))
+    lm = reflection_lm(runtime, meter)
+    assert lm.kwargs["max_tokens"] >= 2048
+    lm("Improve: ...")  # DSPy 3.0's GEPA passes one raw prompt
+    script = scripted.script_for(runtime.switcher.spec_for("reflection"))
+    assert script.calls[-1]["messages"][0] == {"role": "system", "content": REFLECTION_ROLE}
+    assert meter.reflection_tokens > 0
+    meter.reflection_tokens = 10**6
+    with pytest.raises(BudgetExhausted, match="reflection tokens"):
+        lm("again")

@@ -109,16 +109,31 @@ def gated_metric(role: RoleProgram, meter: Meter) -> Callable[..., Any]:
     return metric
 
 
+REFLECTION_ROLE = (
+    "You improve the instructions of an AI assistant. You are shown its current instructions, examples of "
+    "its inputs and outputs, and feedback on each. Write better instructions that fix what the feedback "
+    "points out, addressed to the assistant. Reply with the new instructions only, inside ``` blocks. "
+    "Do not ask for anything and do not solve the examples yourself."
+)
+"""DSPy 3.0's GEPA sends its reflection prompt as one bare user message; a small model then answered like a
+chat assistant ("Certainly! Please provide the inputs") and that text became a candidate instruction."""
+
+
 class MeteredLM(dspy.LM):
     """The reflection model, charged to the meter; past a cap it raises instead of calling."""
 
     meter: Meter | None = None
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __call__(self, prompt: str | None = None, messages: list | None = None, **kwargs: Any) -> Any:
         if self.meter is not None and self.meter.check():
             raise BudgetExhausted(self.meter.stopped)
+        if prompt is not None and messages is None:  # DSPy 3.0's raw reflection prompt: say what the job is
+            prompt, messages = (
+                None,
+                [{"role": "system", "content": REFLECTION_ROLE}, {"role": "user", "content": prompt}],
+            )
         seen = len(self.history)
-        result = super().__call__(*args, **kwargs)
+        result = super().__call__(prompt=prompt, messages=messages, **kwargs)
         used = sum(int((entry.get("usage") or {}).get("total_tokens") or 0) for entry in self.history[seen:])
         if self.meter is not None:
             self.meter.reflection_tokens += used
