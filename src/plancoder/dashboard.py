@@ -49,7 +49,8 @@ def _role_html(runtime: Runtime, role: str, calls: list[Any]) -> str:
             ("latency s", lambda o: o.latency_s),
         )
     ]
-    return f"<h2>{_esc(role)}</h2>{_table(['', ''], rows)}<div class=charts>{''.join(charts)}</div>"
+    shown = f"<div class=charts>{''.join(charts)}</div>" if calls else "<p>no calls in the last 7 days</p>"
+    return f"<h2>{_esc(role)}</h2>{_table(['', 'now'], rows)}{shown}"
 
 
 def headroom(registry: Any, version: str) -> dict[str, str]:
