@@ -93,3 +93,35 @@ def test_auto_rollback_turns_the_flag_off_when_the_optimized_score_falls(flag_fi
     assert entry["by"] == "auto-rollback" and "below the baseline" in entry["reason"]
     assert flag_file.percent("coder") == 0
     assert auto_rollback(flag_file, "coder", cfg, now) is None  # already off: nothing to do
+
+
+def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from plancoder import cli, monitor
+    from plancoder.operations import watch_rollout
+    from plancoder.programs import flag_file_for
+    from plancoder.runtime import build_runtime
+
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    runtime = build_runtime(None, {})
+    flag_file = flag_file_for(runtime)
+    for role in ("planner", "coder"):
+        flag_file.rollout(role, 50, by="ann")
+    now = time.time()
+    for i in range(5):
+        for role in ("planner", "coder"):
+            monitor.append(_obs(role, "baseline", 0.9, now - i))
+            monitor.append(_obs(role, "v1", 0.2, now - i))
+    watch_rollout(runtime, "planner", "baseline")  # a baseline call checks nothing
+    assert flag_file.percent("planner") == 50
+    watch_rollout(runtime, "planner", "v1")
+    assert flag_file.percent("planner") == 0
+    result = CliRunner().invoke(cli.app, ["alerts"])
+    assert "rolled back OPTIMIZE_CODER" in result.output and flag_file.percent("coder") == 0
+
+
+def _obs(role, version, score, when):
+    from plancoder.monitor import Observation
+
+    return Observation(when, role, "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)

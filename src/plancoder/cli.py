@@ -384,12 +384,14 @@ def alerts_command(
         typer.Option("--webhook", envvar="PLANCODER_ALERT_WEBHOOK", help="POST each fired or resolved alert as JSON."),
     ] = None,
     prometheus: Annotated[bool, typer.Option("--prometheus", help="Print the rules as Prometheus rules.")] = False,
+    config: ConfigOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Evaluate the alert rules over the recorded role calls; print the active alerts."""
+    """Evaluate the alert rules over the recorded role calls (and roll back a failing rollout); print the alerts."""
     from plancoder.alerts import NO_BASELINE, check_alerts, load_baselines, load_rules, prometheus_rules
 
     checked, baselines = load_rules(rules), load_baselines(baseline)
+    _auto_rollbacks(config)
     if prometheus:
         typer.echo(prometheus_rules(checked, baselines), nl=False)
         return
@@ -425,6 +427,18 @@ def serve(
     app_ = create_app(runtime, token, cfg.max_body_bytes)
     typer.echo(f"plancoder on http://{host or cfg.host}:{port or cfg.port} (Ctrl+C stops it)", err=True)
     uvicorn.run(app_, host=host or cfg.host, port=port or cfg.port, log_level="warning")
+
+
+def _auto_rollbacks(config: Path | None) -> None:
+    """The alert check also pulls back a rollout whose optimized version scores below the baseline."""
+    from plancoder.flags import FLAG_OF, auto_rollback
+    from plancoder.programs import flag_file_for
+
+    runtime = _runtime(config)
+    for role in FLAG_OF:
+        entry = auto_rollback(flag_file_for(runtime), role, runtime.settings.flags)
+        if entry:
+            typer.echo(f"rolled back {entry['flag']}: {entry['reason']}", err=True)
 
 
 def main() -> None:

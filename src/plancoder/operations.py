@@ -5,9 +5,11 @@ from typing import Any
 
 from plancoder.coder import check_target
 from plancoder.fix import FixReport, fix_file
+from plancoder.flags import auto_rollback
 from plancoder.planner import check_task
 from plancoder.planning_run import plan_task
-from plancoder.programs import program_for, request_key
+from plancoder.programs import flag_file_for, program_for, request_key
+from plancoder.registry import BASELINE
 from plancoder.reviewing import review_fix, review_plan
 from plancoder.runtime import Runtime
 
@@ -18,8 +20,15 @@ def plan(runtime: Runtime, task: str, context: str = "", key: str | None = None,
     planner, version, _ = program_for(runtime, "planner", key or request_key(task, context))
     record = plan_task(runtime, task, context, model, planner, version)
     record.pop("plan_object")
+    watch_rollout(runtime, "planner", version)
     record["review_id"] = review_plan(runtime, task, context, record)
     return record
+
+
+def watch_rollout(runtime: Runtime, role: str, version: str) -> None:
+    """After a call of an optimized version: pull the flag back when its scores fell below the baseline's."""
+    if version != BASELINE:
+        auto_rollback(flag_file_for(runtime), role, runtime.settings.flags)
 
 
 def check_fix(project: str | Path, file: str) -> str:
@@ -40,6 +49,7 @@ def fix_report(
     relative = check_fix(project, file)
     coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
     report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
+    watch_rollout(runtime, "coder", version)
     return report, review_fix(runtime, project, relative, test_cmd, task, report)
 
 
