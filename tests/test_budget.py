@@ -38,7 +38,7 @@ def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
             GOOD.replace("max_wall_minutes: 60", "max_wall_minutes: 60, max_calls: 3"),
             "unknown key 'planner.optimizer.max_calls'",
         ),
-        (GOOD.replace("max_metric_calls: 20", "max_metric_calls: -5"), "coder.optimizer.max_metric_calls = -5"),
+        (GOOD.replace("max_metric_calls: 20", "max_metric_calls: -5"), "[coder.optimizer.max_metric_calls] = -5"),
         (GOOD.split("coder:")[0], "missing key 'coder'"),
         ("planner: [1, 2", "is not valid YAML"),
         ("- just a list", "must map roles to budgets"),

@@ -102,3 +102,18 @@ def test_release_commands_reject_bad_input_with_one_line(config, monkeypatch, ca
     with pytest.raises(SystemExit) as caught:
         cli.main()
     assert caught.value.code == 1 and capsys.readouterr().err.startswith(message)
+
+
+def test_serving_a_version_exports_its_budget_headroom(runtime):
+    from plancoder.monitor import metrics
+
+    registry = registry_for(runtime, "planner")
+    saved = registry.save(
+        role_program("planner").build(runtime), {"ratios": {"latency_ratio": 1.1, "token_ratio": 0.9}}
+    )
+    registry.promote(saved.id, by="ann")
+    flag_file_for(runtime).rollout("planner", 100, by="ann")
+    assert program_for(runtime, "planner", "k")[1] == saved.id
+    sample = metrics().registry.get_sample_value
+    assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "latency"}) == pytest.approx(0.1)
+    assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "tokens"}) == pytest.approx(0.35)

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from test_cli_coder import project  # noqa: F401 - the fixture is used by name
 
 from plancoder.review import EXPIRED, PENDING, ReviewError, ReviewQueue
 
@@ -122,19 +123,6 @@ def test_killing_the_process_mid_write_loses_nothing_and_leaves_no_half_item(tmp
     assert json.loads(json.dumps([i.as_dict() for i in items]))  # every row reads back whole
 
 
-@pytest.fixture
-def cli_project(tmp_path, monkeypatch):
-    from test_coder import BUGGY, TESTS
-
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "calc.py").write_text(BUGGY)
-    (root / "test_calc.py").write_text(TESTS)
-    monkeypatch.chdir(root)
-    return root
-
-
 def cli(*args):
     from typer.testing import CliRunner
 
@@ -144,7 +132,7 @@ def cli(*args):
 
 
 @pytest.mark.article("III")
-def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_tests(cli_project, tmp_path):
+def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_tests(project, tmp_path):  # noqa: F811
     from test_coder import BUGGY, TEST_CMD, WRONG, fix_reply
 
     from plancoder.scripted import Script
@@ -152,7 +140,7 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
     script = Script([fix_reply(WRONG)] * 3)
     failed = cli("fix", "calc.py", "--test-cmd", TEST_CMD, "--model", script.spec, "--write", "--json")
     assert failed.exit_code == 1 and "queued for review: #1" in failed.output
-    assert (cli_project / "calc.py").read_text() == BUGGY  # nothing was written
+    assert (project / "calc.py").read_text() == BUGGY  # nothing was written
     assert "#1     coder    pending" in cli("review", "list").output
     shown = json.loads(cli("review", "show", "1").output)
     assert shown["reason"] == "the fix did not pass the tests" and "a * b" in shown["diff"]
@@ -165,10 +153,10 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
     right.write_text(BUGGY.replace("a - b", "a + b"))
     assert "#1 is edited (by ann)" in cli("review", "edit", "1", "--file", str(right), "--by", "ann").output
     assert cli("review", "apply", "1").exit_code == 0
-    assert (cli_project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
+    assert (project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
 
 
-def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(cli_project, tmp_path):
+def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(project, tmp_path):  # noqa: F811
     from plancoder.scripted import Script, chat_answer
 
     cyclic = {"steps": [{"id": "a", "title": "A", "depends_on": ["b"]}, {"id": "b", "title": "B", "depends_on": ["a"]}]}

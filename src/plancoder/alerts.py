@@ -28,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from plancoder import monitor
-from plancoder.config import _describe
+from plancoder.config import describe_error
 from plancoder.errors import ConfigError
 from plancoder.monitor import Observation
 from plancoder.stats import mean_interval
@@ -195,7 +195,7 @@ def _rule(source: Path | Traversable, number: int, item: object) -> Rule:
     try:
         return Rule.model_validate(item)
     except ValidationError as error:
-        raise ConfigError(f"{source}: {label}: {_describe(error)}", "fix or remove that key") from None
+        raise ConfigError(f"{source}: {label}: {describe_error(error)}", "fix or remove that key") from None
 
 
 def load_baselines(path: Path) -> dict[str, dict[str, float]]:

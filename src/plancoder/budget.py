@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from plancoder.config import describe_error
 from plancoder.errors import ConfigError
 
 BUDGET_FILENAME = "optimizer_budget.yaml"
@@ -82,7 +83,7 @@ def load_budgets(path: Path | None = None) -> Budgets:
     try:
         return Budgets(**data, source=str(source))
     except ValidationError as error:
-        raise ConfigError(f"{source}: {_describe(error)}", "fix that key (see optimizer_budget.yaml)") from None
+        raise ConfigError(f"{source}: {describe_error(error)}", "fix that key (see optimizer_budget.yaml)") from None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -97,16 +98,6 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"{path} must map roles to budgets", "start with `planner:` and `coder:` sections")
     return data
-
-
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    key = ".".join(str(part) for part in first["loc"])
-    if first["type"] == "extra_forbidden":
-        return f"unknown key '{key}'"
-    if first["type"] == "missing":
-        return f"missing key '{key}'"
-    return f"{key} = {first.get('input')!r}: {first['msg']}"
 
 
 def proposals(caps: OptimizerCaps, validation: int) -> tuple[int, int]:

@@ -210,14 +210,17 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     try:
         return Settings(**data, source=source)
     except ValidationError as error:
-        raise ConfigError(f"{source}: {_describe(error)}", "fix or remove that key") from None
+        raise ConfigError(f"{source}: {describe_error(error)}", "fix or remove that key") from None
 
 
-def _describe(error: ValidationError) -> str:
+def describe_error(error: ValidationError) -> str:
+    """The first problem of a validation error, naming the key: what config, budget and rule files report."""
     first = error.errors()[0]
     key = ".".join(str(part) for part in first["loc"])
     if first["type"] == "extra_forbidden":
         return f"unknown key '{key}'"
+    if first["type"] == "missing":
+        return f"missing key '{key}'"
     if "ctx" in first and "error" in first["ctx"]:
         return f"[{key}] {first['ctx']['error']}"
     return f"[{key}] = {first.get('input')!r}: {first['msg']}"

@@ -127,6 +127,21 @@ def load_version(runtime: Runtime, role: str, version: str) -> dspy.Module:
     return registry.load_into(program, version)
 
 
+def budget_headroom(registry: Registry, version: str) -> dict[str, tuple[float | None, float]]:
+    """Per kind (latency, tokens): the version's measured ratio to the baseline and the cap; the gauges follow."""
+    from plancoder.budget import load_budgets
+    from plancoder.monitor import set_budget_headroom
+
+    caps = load_budgets().for_role(registry.role).production
+    meta = registry.get(version).metadata if version in registry.ids() and version != BASELINE else {}
+    ratios = meta.get("ratios") or {}
+    limits = {"latency": (ratios.get("latency_ratio"), caps.max_latency_ratio)}
+    limits["tokens"] = (ratios.get("token_ratio"), caps.max_token_ratio)
+    for kind, (ratio, cap) in limits.items():
+        set_budget_headroom(registry.role, kind, cap - (ratio if ratio is not None else 1.0))
+    return limits
+
+
 def program_for(runtime: Runtime, role: str, key: str) -> tuple[dspy.Module, str, str]:
     """(module, version, why) for one request: the flag picks production or the baseline.
 
@@ -137,7 +152,9 @@ def program_for(runtime: Runtime, role: str, key: str) -> tuple[dspy.Module, str
     if not decision.optimized or production == BASELINE:
         return role_program(role).build(runtime), BASELINE, f"flag {decision.variant or 'off'} ({decision.reason})"
     try:
-        return load_version(runtime, role, production), production, f"flag on ({decision.reason})"
+        program = load_version(runtime, role, production)
+        budget_headroom(registry_for(runtime, role), production)
+        return program, production, f"flag on ({decision.reason})"
     except RegistryError as error:
         log.warning("%s %s cannot serve, the baseline does: %s", role, production, error)
         return role_program(role).build(runtime), BASELINE, f"production unusable: {error.problem}"
