@@ -108,3 +108,14 @@ def test_the_dashboard_shows_each_role_the_queue_and_the_alerts(client):
     assert "<h2>planner</h2>" in page and "<h2>coder</h2>" in page and "production version" in page
     assert "review queue: 1 pending" in page and "active alerts" in page and "<svg" in page
     assert "<script" not in page
+
+
+def test_an_unreachable_review_database_is_a_503_not_a_trace(tmp_path, monkeypatch):
+    pytest.importorskip("psycopg")  # the `postgres` extra, which `make install` includes
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    config = tmp_path / "plancoder.toml"
+    config.write_text('[review]\nurl = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"\n')
+    client = TestClient(create_app(build_runtime(config, {}), TOKEN), raise_server_exceptions=False)
+    response = client.get("/reviews")
+    assert response.status_code == 503 and response.json()["error"] == "the review database is busy or unreachable"
+    assert client.get("/healthz").status_code == 200  # the rest of the service keeps answering
