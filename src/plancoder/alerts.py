@@ -28,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from plancoder import monitor
-from plancoder.config import describe_error
+from plancoder.config import describe_error, read_yaml
 from plancoder.errors import ConfigError
 from plancoder.monitor import Observation
 from plancoder.stats import mean_interval
@@ -164,7 +164,7 @@ class Rule(BaseModel):
 def load_rules(path: Path | None = None) -> list[Rule]:
     """The rules of ``path`` (the packaged ones by default); a bad rule is a ConfigError naming it and the key."""
     source = path or resources.files("plancoder") / "alert_rules.yaml"
-    data = _read_yaml(source)
+    data = read_yaml(source, "alert rules file", "give an existing file with --rules")
     if not isinstance(data, list):
         raise ConfigError(f"{source}: the alert rules are not a YAML list", "write each rule as a '- name: ...' item")
     rules = [_rule(source, number, item) for number, item in enumerate(data, start=1)]
@@ -173,18 +173,6 @@ def load_rules(path: Path | None = None) -> list[Rule]:
         if names.count(name) > 1:
             raise ConfigError(f"{source}: rule '{name}' is defined twice", "give every rule its own name")
     return rules
-
-
-def _read_yaml(source: Path | Traversable) -> Any:
-    try:
-        return yaml.safe_load(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"alert rules file {source} does not exist", "give an existing file with --rules") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read alert rules file {source}: {error}", "check the path and permissions") from None
-    except yaml.YAMLError as error:
-        problem = " ".join(str(error).split())
-        raise ConfigError(f"{source} is not valid YAML: {problem}", "fix the syntax at that line") from None
 
 
 def _rule(source: Path | Traversable, number: int, item: object) -> Rule:

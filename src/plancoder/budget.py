@@ -12,10 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from plancoder.config import describe_error
+from plancoder.config import describe_error, read_yaml
 from plancoder.errors import ConfigError
 
 BUDGET_FILENAME = "optimizer_budget.yaml"
@@ -79,25 +78,13 @@ def default_budget_path() -> Path:
 def load_budgets(path: Path | None = None) -> Budgets:
     """Parse and validate a budget file (the default one when ``path`` is None)."""
     source = path or default_budget_path()
-    data = _read_yaml(source)
+    data = read_yaml(source, "budget file", "create it or pass --budget FILE")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source} must map roles to budgets", "start with `planner:` and `coder:` sections")
     try:
         return Budgets(**data, source=str(source))
     except ValidationError as error:
         raise ConfigError(f"{source}: {describe_error(error)}", "fix that key (see optimizer_budget.yaml)") from None
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"budget file {path} does not exist", "create it or pass --budget FILE") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read budget file {path}: {error}", "check the path") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path} is not valid YAML: {error}", "fix the syntax at that line") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path} must map roles to budgets", "start with `planner:` and `coder:` sections")
-    return data
 
 
 def proposals(caps: OptimizerCaps, validation: int) -> tuple[int, int]:

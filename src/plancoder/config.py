@@ -213,6 +213,21 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         raise ConfigError(f"{source}: {describe_error(error)}", "fix or remove that key") from None
 
 
+def read_yaml(source: Any, what: str, missing_fix: str) -> Any:
+    """A YAML file (a path or a packaged resource) parsed; ``what`` names it in the errors."""
+    import yaml
+
+    try:
+        return yaml.safe_load(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {source} does not exist", missing_fix) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {what} {source}: {error}", "check the path and permissions") from None
+    except yaml.YAMLError as error:
+        problem = " ".join(str(error).split())
+        raise ConfigError(f"{source} is not valid YAML: {problem}", "fix the syntax at that line") from None
+
+
 def describe_error(error: ValidationError) -> str:
     """The first problem of a validation error, naming the key: what config, budget and rule files report."""
     first = error.errors()[0]
