@@ -27,9 +27,9 @@ run: install
 test: install
 	$(BIN)/pytest --cov=plancoder --cov-report=term-missing --cov-fail-under=90
 
-## Only the tests that need no real model.
+## Only the tests that need no real model and install nothing.
 test-fast: install
-	$(BIN)/pytest -m "not llm"
+	$(BIN)/pytest -m "not llm and not install"
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

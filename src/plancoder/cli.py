@@ -405,7 +405,7 @@ def alerts_command(
     typer.echo("\n".join(alert.line() for alert in alerts if alert.firing) or "no active alerts")
 
 
-from plancoder import cli_release, cli_review  # noqa: E402, F401 - register their commands
+from plancoder import cli_migrate, cli_release, cli_review  # noqa: E402, F401 - register their commands
 
 
 @app.command()

@@ -139,6 +139,15 @@ class ServiceConfig(Strict):
     max_body_bytes: int = Field(ge=1024, description="Larger request bodies are refused (413) before they are read.")
 
 
+class MigrationConfig(Strict):
+    """``plancoder migrate-check``: which DSPy versions, how much evaluation, what counts as a change."""
+
+    versions: str = Field(description="Comma-separated DSPy versions; the first is the reference.")
+    limit: int = Field(ge=0, le=100, description="Evaluation cases per role and version (0: prompts and states only).")
+    score_tolerance: float = Field(ge=0, le=1, description="A mean score moving further than this fails the check.")
+    timeout_s: float = Field(gt=0, description="The longest one version's probe may run.")
+
+
 class Settings(Strict):
     """The whole configuration."""
 
@@ -154,6 +163,7 @@ class Settings(Strict):
     flags: FlagsConfig
     review: ReviewConfig
     service: ServiceConfig
+    migration: MigrationConfig
     endpoints: dict[str, EndpointConfig] = Field(default_factory=dict, description="Per model spec connection.")
     source: str = Field(default="built-in defaults", description="Where the configuration came from.")
 
