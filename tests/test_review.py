@@ -10,9 +10,11 @@ import time
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from test_cli_coder import project  # noqa: F401 - the fixture is used by name
 
-from plancoder.review import EXPIRED, PENDING, ReviewError, ReviewQueue
+from plancoder import review
+from plancoder.review import EXPIRED, MIGRATIONS, PENDING, ReviewError, ReviewQueue
 
 PG_ENV = "PLANCODER_TEST_POSTGRES_URL"
 URLS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
@@ -82,7 +84,36 @@ def test_migrations_run_once_and_a_reopened_queue_keeps_its_items(tmp_path):
     reopened = ReviewQueue(url)
     assert reopened.get(item_id).status == PENDING
     with sqlite3.connect(tmp_path / "q.db") as db:
-        assert db.execute("SELECT version FROM review_schema").fetchall() == [(1,)]
+        assert db.execute("SELECT version FROM review_schema").fetchall() == [(len(MIGRATIONS),)]
+
+
+def test_a_database_made_by_an_older_plancoder_gains_the_new_tables_and_keeps_its_items(tmp_path):
+    url = f"sqlite:///{tmp_path / 'q.db'}"
+    item_id = enqueue(ReviewQueue(url))
+    with sqlite3.connect(tmp_path / "q.db") as db:  # as the first release left it: migration 1 only
+        db.execute("DROP TABLE service_jobs")
+        db.execute("UPDATE review_schema SET version = 1")
+    ReviewQueue(url)
+    with sqlite3.connect(tmp_path / "q.db") as db:
+        assert db.execute("SELECT count(*) FROM service_jobs").fetchone() == (0,)
+        assert db.execute("SELECT status FROM review_items WHERE id = ?", (item_id,)).fetchone() == (PENDING,)
+
+
+def test_a_briefly_unreachable_database_is_retried_then_reported(tmp_path, monkeypatch):
+    queue = ReviewQueue(f"sqlite:///{tmp_path / 'q.db'}")
+    real_connect, failures = queue.engine.connect, iter([True, True])
+    monkeypatch.setattr(review, "CONNECT_RETRY_DELAYS_S", (0.01, 0.01, 0.01))
+
+    def flaky():
+        if next(failures, False):
+            raise sa.exc.OperationalError("connect", {}, Exception("connection refused"))
+        return real_connect()
+
+    monkeypatch.setattr(queue.engine, "connect", flaky)
+    assert queue.list() == []  # two refusals, then the third attempt connects
+    failures = iter([True] * 10)
+    with pytest.raises(sa.exc.OperationalError):
+        queue.list()
 
 
 def test_a_bad_database_url_is_a_clear_error():

@@ -119,3 +119,26 @@ def test_an_unreachable_review_database_is_a_503_not_a_trace(tmp_path, monkeypat
     response = client.get("/reviews")
     assert response.status_code == 503 and response.json()["error"] == "the review database is busy or unreachable"
     assert client.get("/healthz").status_code == 200  # the rest of the service keeps answering
+    assert client.post("/plan", json={"task": "x"}, headers=AUTH).status_code == 503  # no job it cannot record
+
+
+def test_wait_returns_the_finished_job_in_one_round_trip(client):
+    response = client.post("/plan", params={"wait": 10}, json={"task": "Add a --verbose flag"}, headers=AUTH)
+    assert response.status_code == 200 and response.json()["status"] == "done"
+    assert response.json()["result"]["plan"]["steps"][0]["id"] == "s1"
+    assert client.post("/plan", params={"wait": 31}, json={"task": "x"}, headers=AUTH).status_code == 422
+
+
+def test_jobs_outlive_the_process_and_unfinished_ones_are_marked_interrupted(client, tmp_path):
+    from plancoder.jobs import RUNNING
+    from plancoder.review import jobs, now
+    from plancoder.reviewing import queue_for
+
+    done = finished(client, client.post("/plan", json={"task": "Add a --verbose flag"}, headers=AUTH).json()["job_id"])
+    runtime = client.app.state.runtime
+    with queue_for(runtime).transaction() as db:  # a job the previous process was running when it died
+        db.execute(jobs.insert().values(id="lost", kind="fix", status=RUNNING, created_at=now()))
+    restarted = TestClient(create_app(runtime, TOKEN), raise_server_exceptions=False)
+    assert restarted.get(f"/jobs/{done['id']}").json()["result"] == done["result"]
+    lost = restarted.get("/jobs/lost").json()
+    assert lost["status"] == "interrupted" and "submit it again" in lost["error"]

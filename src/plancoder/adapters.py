@@ -6,6 +6,7 @@ small embedded models that second call rarely parses better, and it re-generates
 unparsable answer as a failed attempt and retry with feedback instead, which is bounded and counted.
 """
 
+import functools
 from typing import Any
 
 import dspy
@@ -19,3 +20,13 @@ class ChatOnlyAdapter(dspy.ChatAdapter):
 
     async def acall(self, lm: Any, lm_kwargs: dict, signature: Any, demos: list, inputs: dict) -> list[dict]:
         return await dspy.Adapter.acall(self, lm, lm_kwargs, signature, demos, inputs)
+
+    def format_field_structure(self, signature: Any) -> str:
+        """DSPy rebuilds this text, JSON schemas included, on every call (a third of a scripted Planner
+        call); it depends only on the signature's fields, so it is made once per signature."""
+        return _field_structure(signature)
+
+
+@functools.lru_cache(maxsize=256)
+def _field_structure(signature: Any) -> str:
+    return dspy.ChatAdapter().format_field_structure(signature)

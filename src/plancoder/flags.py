@@ -143,10 +143,11 @@ class FlagEvaluator:
     """OpenFeature's client on flagd's file provider; re-reads the file when it changed on disk."""
 
     _lock = threading.Lock()
+    _current: tuple[Path, float, int] | None = None
+    """The file (and its mtime and inode) that the process-wide provider reads now."""
 
     def __init__(self, flag_file: FlagFile) -> None:
         self.flag_file = flag_file
-        self._loaded: tuple[float, int] | None = None
 
     def decide(self, role: str, request_key: str) -> Decision:
         from openfeature import api
@@ -162,13 +163,14 @@ class FlagEvaluator:
         return Decision(bool(details.value), details.variant, reason)
 
     def _refresh(self) -> None:
-        """(Re)start the provider when the file is new to this process or changed since it was read."""
+        """(Re)start the provider when the file is another one or changed since it was read (a request
+        costs one ``stat``; a new provider costs ~8 ms)."""
         stat = self.flag_file.ensure().stat()
-        stamp = (stat.st_mtime, stat.st_ino)
-        with self._lock:
-            if stamp != self._loaded:
+        stamp = (self.flag_file.path, stat.st_mtime, stat.st_ino)
+        with FlagEvaluator._lock:
+            if stamp != FlagEvaluator._current:
                 _set_provider(self.flag_file.path)
-                self._loaded = stamp
+                FlagEvaluator._current = stamp
 
 
 def _set_provider(path: Path) -> None:

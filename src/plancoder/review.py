@@ -10,8 +10,11 @@ once their time is up (fail closed: an expired item is never shipped). Decisions
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import logging
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +27,8 @@ from plancoder.errors import PlancoderError
 PENDING, APPROVED, EDITED, REJECTED, EXPIRED = "pending", "approved", "edited", "rejected", "expired"
 DECISIONS = {"approve": APPROVED, "edit": EDITED, "reject": REJECTED}
 SHIPPABLE = (APPROVED, EDITED)
+CONNECT_RETRY_DELAYS_S = (0.05, 0.2, 0.5)
+log = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
 items = sa.Table(
@@ -58,6 +63,17 @@ events = sa.Table(
     sa.Column("new_status", sa.String(16), nullable=False),
     sa.Column("comment", sa.Text, nullable=True),
 )
+jobs = sa.Table(
+    "service_jobs",  # the HTTP service's role calls (plancoder.jobs): beside the queue, so no restart loses one
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+)
 schema = sa.Table("review_schema", metadata, sa.Column("version", sa.Integer, nullable=False))
 
 
@@ -70,7 +86,11 @@ def _create_tables(db: Connection) -> None:
     events.create(db)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables]
+def _create_jobs_table(db: Connection) -> None:
+    jobs.create(db)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables, _create_jobs_table]
 """In order; ``review_schema.version`` counts those applied. Append, never edit."""
 
 
@@ -140,8 +160,24 @@ class ReviewQueue:
         except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError):
             self._apply_migrations()  # the other process won the race: its schema is there now
 
+    def reading(self) -> Connection:
+        """A connection; a database that is briefly unreachable is retried for about a second first."""
+        for delay in CONNECT_RETRY_DELAYS_S:
+            try:
+                return self.engine.connect()
+            except sa.exc.OperationalError as error:
+                log.warning("review database unreachable, retrying in %.2f s: %s", delay, error)
+                time.sleep(delay)
+        return self.engine.connect()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: all of it is committed, or none of it."""
+        with self.reading() as db, db.begin():
+            yield db
+
     def _apply_migrations(self) -> None:
-        with self.engine.begin() as db:
+        with self.transaction() as db:
             schema.create(db, checkfirst=True)
             applied = db.execute(sa.select(schema.c.version)).scalar()
             if applied is None:
@@ -177,7 +213,7 @@ class ReviewQueue:
             "trace_id": trace_id,
             "diff": diff,
         }
-        with self.engine.begin() as db:
+        with self.transaction() as db:
             item_id = db.execute(items.insert().values(**row)).inserted_primary_key[0]
             _audit(db, item_id, "plancoder", "enqueue", None, PENDING, reason)
         return int(item_id)
@@ -185,7 +221,7 @@ class ReviewQueue:
     def expire(self, at: datetime | None = None) -> int:
         """Pending items past their time become ``expired``; returns how many."""
         moment = at or now()
-        with self.engine.begin() as db:
+        with self.transaction() as db:
             due = [r.id for r in db.execute(sa.select(items.c.id).where(_due(moment)))]
             for item_id in due:
                 db.execute(items.update().where(items.c.id == item_id).values(status=EXPIRED))
@@ -199,12 +235,12 @@ class ReviewQueue:
             query = query.where(items.c.status == status)
         if role:
             query = query.where(items.c.role == role)
-        with self.engine.connect() as db:
+        with self.reading() as db:
             return [Item.of(row) for row in db.execute(query)]
 
     def get(self, item_id: int) -> Item:
         self.expire()
-        with self.engine.connect() as db:
+        with self.reading() as db:
             row = db.execute(sa.select(items).where(items.c.id == item_id)).first()
         if row is None:
             raise ReviewError(f"there is no review item {item_id}", "see plancoder review list")
@@ -228,7 +264,7 @@ class ReviewQueue:
         values = {"status": target, "decided_by": by, "decided_at": now(), "comment": comment or None}
         if edited is not None:
             values["edited_output"] = json.dumps(edited, default=str)
-        with self.engine.begin() as db:
+        with self.transaction() as db:
             changed = db.execute(
                 items.update().where(items.c.id == item_id, items.c.status == PENDING).values(**values)
             ).rowcount
@@ -237,7 +273,7 @@ class ReviewQueue:
         return self.get(item_id)
 
     def events(self, item_id: int) -> list[dict[str, Any]]:
-        with self.engine.connect() as db:
+        with self.reading() as db:
             rows = db.execute(sa.select(events).where(events.c.item_id == item_id).order_by(events.c.id))
             return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in r._mapping.items()} for r in rows]
 

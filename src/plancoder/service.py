@@ -1,8 +1,9 @@
 """``plancoder serve``: the HTTP API and dashboard over the same library the CLI uses.
 
 Role calls (``POST /plan``, ``POST /fix``) run one at a time on a worker thread (the embedded models
-use every core) and return a job id at once; ``GET /jobs/{id}`` tells how it went, with the review id
-when the output waits for a person. Every POST needs the bearer token named by ``[service]
+use every core) as jobs kept in the database (``plancoder.jobs``); they return the job id at once, or
+the result when it is ready within ``?wait=`` seconds; ``GET /jobs/{id}`` tells how it went, with the
+review id when the output waits for a person. Every POST needs the bearer token named by ``[service]
 token_env``; without one configured they are refused (fail closed). Bodies over ``max_body_bytes``
 are refused before they are read; bad input gets a 4xx that says what is wrong; a database that is
 locked or gone is a 503; no stack trace ever reaches a client.
@@ -10,20 +11,16 @@ locked or gone is a 503; no stack trace ever reaches a client.
 
 import hmac
 import logging
-import threading
-import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import OperationalError
 
 from plancoder.errors import PlancoderError
+from plancoder.jobs import DONE, FAILED, QUEUED, Jobs
 from plancoder.review import ReviewError
 from plancoder.runtime import Runtime
 
@@ -54,51 +51,20 @@ class Decision(_Body):
     comment: str = Field(default="", max_length=4000)
 
 
+WaitParam = Annotated[float, Query(ge=0, le=30, description="Seconds to wait for the result before a 202.")]
+
+
 class Rollout(_Body):
     percent: int = Field(ge=0, le=100)
     by: str = Field(min_length=1, max_length=128)
 
 
-@dataclass
-class Job:
-    id: str
-    kind: str
-    status: str = "queued"
-    created: float = field(default_factory=time.time)
-    result: dict[str, Any] | None = None
-    error: str | None = None
-
-
-class Jobs:
-    """Role calls, one at a time, kept in memory (an output that must be reviewed is in the queue)."""
-
-    def __init__(self) -> None:
-        self.jobs: dict[str, Job] = {}
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plancoder-job")
-        self.lock = threading.Lock()
-
-    def submit(self, kind: str, work: Any) -> Job:
-        job = Job(uuid.uuid4().hex, kind)
-        with self.lock:
-            self.jobs[job.id] = job
-        self.pool.submit(self._run, job, work)
-        return job
-
-    def _run(self, job: Job, work: Any) -> None:
-        job.status = "running"
-        try:
-            job.result, job.status = work(), "done"
-        except PlancoderError as error:
-            job.error, job.status = str(error), "failed"
-        except Exception as error:  # a bug must not kill the worker; the client gets no trace
-            log.exception("job %s failed", job.id)
-            job.error, job.status = f"internal error ({type(error).__name__})", "failed"
-
-
 def create_app(runtime: Runtime, token: str | None, max_body_bytes: int = 1_000_000) -> FastAPI:
     """The service over one runtime; ``token`` guards every POST (None: every POST is refused)."""
     app = FastAPI(title="plancoder", docs_url=None, redoc_url=None)
-    app.state.runtime, app.state.jobs = runtime, Jobs()
+    from plancoder.reviewing import queue_for
+
+    app.state.runtime, app.state.jobs = runtime, Jobs(lambda: queue_for(runtime))
     _add_guards(app, max_body_bytes)
     authorized = _bearer(token)
     _add_read_routes(app)
@@ -183,7 +149,7 @@ def _add_read_routes(app: FastAPI) -> None:
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
-        return {"ok": True, "jobs": len(app.state.jobs.jobs)}
+        return {"ok": True}  # touches no database: a queue that is down is a 503 elsewhere, not here
 
     @app.get("/metrics")
     def metrics() -> Response:
@@ -201,10 +167,10 @@ def _add_read_routes(app: FastAPI) -> None:
 
     @app.get("/jobs/{job_id}")
     def job(job_id: str) -> dict[str, Any]:
-        found = app.state.jobs.jobs.get(job_id)
+        found = app.state.jobs.get(job_id)
         if found is None:
             raise ServiceError(404, f"there is no job {job_id}", "use the id POST /plan or /fix returned")
-        return found.__dict__
+        return found
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> str:
@@ -215,22 +181,30 @@ def _add_role_routes(app: FastAPI, authorized: Any) -> None:
     from plancoder import operations
 
     @app.post("/plan", status_code=202, dependencies=[authorized])
-    def plan(body: PlanRequest) -> dict[str, str]:
+    def plan(body: PlanRequest, wait: WaitParam = 0) -> JSONResponse:
         runtime = app.state.runtime
         work = lambda: operations.plan(runtime, body.task, body.context, body.request_key)  # noqa: E731
-        return {"job_id": app.state.jobs.submit("plan", work).id}
+        return _accepted(app.state.jobs, app.state.jobs.submit("plan", work), wait)
 
     @app.post("/fix", status_code=202, dependencies=[authorized])
-    def fix(body: FixRequest) -> dict[str, str]:
+    def fix(body: FixRequest, wait: WaitParam = 0) -> JSONResponse:
         runtime, args = app.state.runtime, (body.project, body.file, body.test_cmd, body.task, body.request_key)
         operations.check_fix(*args[:2])  # a bad path is a 400 now, not a failed job later
-        return {"job_id": app.state.jobs.submit("fix", lambda: operations.fix(runtime, *args)).id}
+        return _accepted(app.state.jobs, app.state.jobs.submit("fix", lambda: operations.fix(runtime, *args)), wait)
 
     @app.post("/flags/{role}", dependencies=[authorized])
     def rollout(role: str, body: Rollout) -> dict[str, Any]:
         from plancoder.programs import flag_file_for
 
         return flag_file_for(app.state.runtime).rollout(role, body.percent, body.by)
+
+
+def _accepted(jobs: Jobs, job_id: str, wait: float) -> JSONResponse:
+    """The job after at most ``wait`` seconds: 200 with its result when it finished, else 202 to poll."""
+    jobs.wait(job_id, wait)
+    job = jobs.get(job_id) or {"status": QUEUED}
+    status = 200 if job["status"] in (DONE, FAILED) else 202
+    return JSONResponse({**job, "job_id": job_id}, status_code=status)
 
 
 def _add_review_routes(app: FastAPI, authorized: Any) -> None:
