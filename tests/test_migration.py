@@ -262,3 +262,32 @@ def test_bad_cli_input_is_one_line_and_writes_nothing(args, says, user_program, 
     err = capsys.readouterr().err
     assert caught.value.code == 1 and err.startswith(f"error: {says}") and "Traceback" not in err
     assert not (user_program / "r.json").exists()
+
+
+def test_the_probe_runs_in_process_too_and_writes_its_result_whole(user_program):
+    from plancoder import migration_probe
+
+    request = {"program": "userprog:program", "suite": "userprog:suite", "limit": 1, "symbols": ["dspy.Predict"]}
+    (user_program / "request.json").write_text(json.dumps(request))
+    assert migration_probe.main([str(user_program / "request.json"), str(user_program / "result.json")]) == 0
+    result = json.loads((user_program / "result.json").read_text())
+    assert result["symbols"] == {"dspy.Predict": True} and [c["id"] for c in result["cases"]] == ["q0", "boom"]
+    assert migration_probe.symbol_exists("dspy.settings.lm.kwargs") and not migration_probe.symbol_exists("dspy.Nope")
+    assert not migration_probe.symbol_exists("dspy.primitives.no_such_module")
+    with pytest.raises(TypeError, match=r"is not a dspy\.Module"):
+        migration_probe.programs_of(42)
+
+
+def test_plancoders_roles_as_a_migration_target_build_and_score_with_a_scripted_model(monkeypatch):
+    from plancoder import migration_roles
+    from plancoder.runtime import build_runtime
+    from plancoder.scripted import Script, chat_answer
+
+    plan = {"steps": [{"id": "s1", "title": "Do it", "acceptance": "done"}]}
+    script = Script(lambda messages: chat_answer(plan=json.dumps(plan)))
+    runtime = build_runtime(None, {"PLANCODER_MODEL_PLANNER": script.spec, "PLANCODER_TRACKING": "off"}, cache=False)
+    monkeypatch.setattr(migration_roles, "runtime", lambda: runtime)
+    assert set(migration_roles.programs()) == {"planner", "coder"} and list(migration_roles.coder()) == ["coder"]
+    [case] = migration_roles.suite(migration_roles.planner(), 1)
+    assert case["program"] == "planner" and 0.0 < case["run"]() <= 1.0
+    assert len(script.calls) == 2  # the warm-up, then the plan

@@ -105,6 +105,16 @@ def load_state(program: Any, path: str) -> dict[str, Any]:
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
 
 
+def load_states(programs: dict[str, Any], states: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+    """Per ``<program>:<file name>``, whether the saved state loads into that program."""
+    return {
+        f"{name}:{Path(path).name}": load_state(programs[name], path)
+        for name, paths in states.items()
+        if name in programs
+        for path in paths
+    }
+
+
 def usage_tokens(usage: Any) -> int:
     """Total tokens of a usage tracker, summed over models (0 when the version tracks nothing)."""
     totals = usage.get_total_tokens() if usage is not None else {}
@@ -154,13 +164,7 @@ def probe(request: dict[str, Any]) -> dict[str, Any]:
         return result
     result["import_error"] = None
     result["prompts"] = {name: prompts(program) for name, program in programs.items()}
-    states = request.get("states", {})
-    result["states"] = {
-        f"{name}:{Path(path).name}": load_state(programs[name], path)
-        for name, paths in states.items()
-        if name in programs
-        for path in paths
-    }
+    result["states"] = load_states(programs, request.get("states", {}))
     result["cases"] = evaluate(request.get("suite"), programs, int(request.get("limit", 0)))
     return result
 
