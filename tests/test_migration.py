@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,19 @@ def test_identical_versions_agree_with_ratios_reported():
         "token_ratio": 1.1,
     }
     assert report["versions"][0]["missing_symbols"][0]["name"] == "dspy.GEPA"
+    assert report["versions"][1]["cases"][0]["latency_s"] == 1.2
+
+
+def test_a_score_that_rises_is_reported_and_the_known_changes_between_versions_are_named():
+    report = build_report([probed("2.6.27", score=0.3), probed("3.4.1", score=0.9)], "p:q", None, 0.1)
+    compared = report["comparisons"][0]
+    assert report["problems"] == [] and compared["scores"]["qa"]["score_delta"] == 0.6
+    assert any(c.startswith("DSPy 3.4: dspy.BestOfN and dspy.Refine") for c in compared["known_changes"])
+    assert any(c.startswith("DSPy 3.0: ") for c in compared["known_changes"])
+    same_minor = build_report([probed("3.0.1"), probed("3.0.2")], "p:q", None, 0.1)
+    assert same_minor["comparisons"][0]["known_changes"] == []
+    page = write_report(report, Path(tempfile.mkdtemp()) / "r.json")[1].read_text()
+    assert "rollout_id" in page and "<td>0.9</td>" in page
 
 
 def test_a_prompt_change_a_score_drop_a_failed_state_and_an_uninstallable_version_each_fail():
@@ -158,7 +172,7 @@ def test_a_prompt_change_a_score_drop_a_failed_state_and_an_uninstallable_versio
     assert report["reference"] == "2.6"
     problems = "\n".join(report["problems"])
     assert "DSPy 9.9 was not checked" in problems and "state qa:s.json does not load" in problems
-    assert "ChatAdapter prompt of qa.self differs" in problems and "score moved by -0.5" in problems
+    assert "ChatAdapter prompt of qa.self differs" in problems and "the qa score fell by 0.5" in problems
     assert "+changed" in report["comparisons"][0]["prompt_differences"][0]["diff"]
 
 

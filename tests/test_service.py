@@ -142,3 +142,18 @@ def test_jobs_outlive_the_process_and_unfinished_ones_are_marked_interrupted(cli
     assert restarted.get(f"/jobs/{done['id']}").json()["result"] == done["result"]
     lost = restarted.get("/jobs/lost").json()
     assert lost["status"] == "interrupted" and "submit it again" in lost["error"]
+
+
+def test_more_job_workers_serve_plans_side_by_side(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    config = tmp_path / "plancoder.toml"
+    config.write_text("[service]\njob_workers = 3\n")
+    script = Script(lambda messages: chat_answer(plan=json.dumps(GOOD_PLAN)))
+    runtime = build_runtime(config, {"PLANCODER_MODEL_PLANNER": script.spec, "PLANCODER_TRACKING": "off"})
+    client = TestClient(create_app(runtime, TOKEN), raise_server_exceptions=False)
+    assert client.app.state.jobs.pool._max_workers == 3
+    ids = [client.post("/plan", json={"task": f"task {i}"}, headers=AUTH).json()["job_id"] for i in range(3)]
+    assert [finished(client, job_id)["status"] for job_id in ids] == ["done"] * 3
+    config.write_text("[service]\njob_workers = 0\n")
+    with pytest.raises(Exception, match="job_workers"):
+        build_runtime(config, {})

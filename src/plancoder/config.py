@@ -137,6 +137,7 @@ class ServiceConfig(Strict):
     port: int = Field(ge=1, le=65535, description="Port to listen on.")
     token_env: str = Field(description="Environment variable holding the bearer token that every POST needs.")
     max_body_bytes: int = Field(ge=1024, description="Larger request bodies are refused (413) before they are read.")
+    job_workers: int = Field(ge=1, le=64, description="Role calls run at once (1 for the embedded models).")
 
 
 class MigrationConfig(Strict):

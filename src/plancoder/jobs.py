@@ -1,4 +1,4 @@
-"""The HTTP service's role calls: one at a time on a worker thread, each job kept in the database.
+"""The HTTP service's role calls on worker threads (``[service] job_workers``), each kept in the database.
 
 A job is a row in ``service_jobs`` (beside the review queue, same database and migrations) from the
 moment it is accepted: queued -> running -> done | failed. A restart loses none of them: jobs that
@@ -30,9 +30,9 @@ UNFINISHED = (QUEUED, RUNNING)
 class Jobs:
     """Submit work, read how it went; ``queue`` gives the database (resolved on first use)."""
 
-    def __init__(self, queue: Callable[[], ReviewQueue]) -> None:
+    def __init__(self, queue: Callable[[], ReviewQueue], workers: int = 1) -> None:
         self._queue, self._swept = queue, False
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plancoder-job")
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plancoder-job")
         self.finished: dict[str, threading.Event] = {}
 
     @property

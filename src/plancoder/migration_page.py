@@ -69,6 +69,26 @@ def comparison_rows(report: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def changes(report: dict[str, Any]) -> str:
+    """The documented DSPy behaviour changes between each version and the reference."""
+    blocks = [
+        f"<p>DSPy {escape(c['version'])} against {escape(c['against'])}:</p><ul>"
+        + "".join(f"<li>{escape(change)}</li>" for change in c["known_changes"])
+        + "</ul>"
+        for c in report["comparisons"]
+        if c.get("known_changes")
+    ]
+    return "".join(blocks) or "<p>None between these versions.</p>"
+
+
+def case_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [s["version"], c["program"], c["id"], c["score"], c["latency_s"], c["tokens"], c["error"] or ""]
+        for s in report["versions"]
+        for c in s.get("cases", [])
+    ]
+
+
 def differences(report: dict[str, Any]) -> str:
     blocks = [
         f"<h3>DSPy {escape(c['version'])}: {escape(d['program'])}.{escape(d['predictor'])} "
@@ -93,6 +113,7 @@ def render_page(report: dict[str, Any]) -> str:
     """The whole page."""
     versions = ["version", "dspy", "litellm", "import", "missing dspy names", "states loaded", "evaluation"]
     compared = ["version", "against", "program", "prompts differing", "score delta", "latency ratio", "token ratio"]
+    cases = ["version", "program", "case", "score", "latency s", "tokens", "error"]
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>plancoder migration check</title>"
         f"<style>{STYLE}</style></head><body><h1>Migration check: {escape(report['program'])}</h1>"
@@ -100,6 +121,8 @@ def render_page(report: dict[str, Any]) -> str:
         f"score tolerance {report['score_tolerance']}</p>{verdict(report)}"
         f"<h2>Versions</h2>{table(versions, version_rows(report))}"
         f"<h2>Against the reference</h2>{table(compared, comparison_rows(report))}"
+        f"<h2>Known behaviour changes</h2>{changes(report)}"
+        f"<h2>Cases</h2>{table(cases, case_rows(report))}"
         f"<h2>Prompt differences</h2>{differences(report)}"
         f"<h2>Reference prompts</h2>{reference_prompts(report)}</body></html>"
     )

@@ -26,6 +26,24 @@ HINTS = {
     "dspy.GEPA": "GEPA exists from DSPy 3.0 on; optimize on 3.x",
 }
 MAX_DIFF_LINES = 60
+CHANGES = [
+    ("3.0", "dspy.Program, ChainOfThoughtWithHint and the assertions module are gone (2.6 pickles do not load)"),
+    (
+        "3.0",
+        "JSONAdapter sends response_format=<pydantic model> when LiteLLM reports schema support (2.6: "
+        "structured output, then json_object)",
+    ),
+    ("3.0", "dspy.Evaluate returns an EvaluationResult (.score, .results), not a float"),
+    (
+        "3.4",
+        "dspy.BestOfN and dspy.Refine sample every attempt at temperature 1.0 with a rollout_id (before: the "
+        "LM's temperature, then 0.5 rising); plancoder's guards keep the configured temperature for the first attempt",
+    ),
+    ("3.4", "JSONAdapter decides structured output from the LM's capability properties"),
+    ("3.4", "XMLAdapter renders nested XML and drops the completed marker"),
+    ("3.4", "a custom BaseLM's usage is counted from response.usage (a manual add_usage double counts)"),
+]
+"""Behaviour changes measured in ``DSPY3-NOTES`` that move scores, tokens or prompts without an API break."""
 
 
 def prompt_diff(reference: str, other: str) -> list[str]:
@@ -77,7 +95,7 @@ def compare_scores(reference: dict[str, Any], other: dict[str, Any], tolerance: 
         delta = round(new["score"] - ref["score"], 4)
         compared[program] = {
             "score_delta": delta,
-            "within_tolerance": abs(delta) <= tolerance,
+            "within_tolerance": delta >= -tolerance,  # a score that rises is reported, only a fall fails
             "latency_ratio": ratio(new["latency_s"], ref["latency_s"]),
             "token_ratio": ratio(new["tokens"], ref["tokens"]),
         }
@@ -104,7 +122,20 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
         "predictors": {name: sorted(preds) for name, preds in result.get("prompts", {}).items()},
         "states": states,
         "eval": totals(result.get("cases", [])),
+        "cases": result.get("cases", []),
     }
+
+
+def minor(version: str | None) -> tuple[int, ...]:
+    """``3.4.1`` -> ``(3, 4)``; an unknown version sorts first."""
+    parts = (version or "0.0").split(".")[:2]
+    return tuple(int(part) if part.isdigit() else 0 for part in parts)
+
+
+def known_changes(reference: str | None, other: str | None) -> list[str]:
+    """The documented behaviour changes between two DSPy versions, to read score and token moves by."""
+    low, high = sorted((minor(reference), minor(other)))
+    return [f"DSPy {since}: {what}" for since, what in CHANGES if low < minor(since) <= high]
 
 
 def comparison(reference: dict[str, Any], other: dict[str, Any], tolerance: float) -> dict[str, Any]:
@@ -114,6 +145,7 @@ def comparison(reference: dict[str, Any], other: dict[str, Any], tolerance: floa
         "against": reference["version"],
         "prompt_differences": compare_prompts(reference.get("prompts", {}), other.get("prompts", {})),
         "scores": compare_scores(ref_eval, new_eval, tolerance),
+        "known_changes": known_changes(reference.get("dspy"), other.get("dspy")),
     }
 
 
@@ -137,7 +169,7 @@ def comparison_problems(compared: dict[str, Any]) -> list[str]:
     ]
     for program, scores in compared["scores"].items():
         if not scores["within_tolerance"]:
-            found.append(f"{name}: the {program} score moved by {scores['score_delta']:+} from DSPy {against}'s")
+            found.append(f"{name}: the {program} score fell by {-scores['score_delta']} from DSPy {against}'s")
     return found
 
 

@@ -1,12 +1,13 @@
 """``plancoder serve``: the HTTP API and dashboard over the same library the CLI uses.
 
-Role calls (``POST /plan``, ``POST /fix``) run one at a time on a worker thread (the embedded models
-use every core) as jobs kept in the database (``plancoder.jobs``); they return the job id at once, or
-the result when it is ready within ``?wait=`` seconds; ``GET /jobs/{id}`` tells how it went, with the
-review id when the output waits for a person. Every POST needs the bearer token named by ``[service]
-token_env``; without one configured they are refused (fail closed). Bodies over ``max_body_bytes``
-are refused before they are read; bad input gets a 4xx that says what is wrong; a database that is
-locked or gone is a 503; no stack trace ever reaches a client.
+Role calls (``POST /plan``, ``POST /fix``) run on ``[service] job_workers`` threads (1 by default:
+the embedded models use every core; more for an API model) as jobs kept in the database
+(``plancoder.jobs``); they return the job id at once, or the result when it is ready within
+``?wait=`` seconds; ``GET /jobs/{id}`` tells how it went, with the review id when the output waits
+for a person. Every POST needs the bearer token named by ``[service] token_env``; without one
+configured they are refused (fail closed). Bodies over ``max_body_bytes`` are refused before they
+are read; bad input gets a 4xx that says what is wrong; a database that is locked or gone is a 503;
+no stack trace ever reaches a client.
 """
 
 import hmac
@@ -64,7 +65,8 @@ def create_app(runtime: Runtime, token: str | None, max_body_bytes: int = 1_000_
     app = FastAPI(title="plancoder", docs_url=None, redoc_url=None)
     from plancoder.reviewing import queue_for
 
-    app.state.runtime, app.state.jobs = runtime, Jobs(lambda: queue_for(runtime))
+    workers = runtime.settings.service.job_workers
+    app.state.runtime, app.state.jobs = runtime, Jobs(lambda: queue_for(runtime), workers)
     _add_guards(app, max_body_bytes)
     authorized = _bearer(token)
     _add_read_routes(app)
