@@ -17,15 +17,17 @@ SHARED_ENVS = Path(tempfile.gettempdir()) / "plancoder-test-envs"
 @pytest.mark.install
 def test_plancoders_roles_render_the_same_prompts_and_load_their_state_on_dspy_2_6(tmp_path):
     states = {"planner": [str(Path("programs/planner/versions/baseline.json").resolve())]}
-    check = Check("plancoder.migration_roles:programs", None, ["2.6.27", CURRENT], states, 0, envs_dir=SHARED_ENVS)
+    versions = ["99.0.0", "2.6.27", CURRENT]  # 99.0.0 is on no registry: reported, the others still compared
+    check = Check("plancoder.migration_roles:programs", None, versions, states, 0, envs_dir=SHARED_ENVS)
     results = run_check(check)
     report = build_report(results, check.program, None, 0.1)
-    old = report["versions"][0]
+    missing, old = report["versions"][0], report["versions"][1]
+    assert missing["error"].startswith("cannot install dspy==99.0.0") and "package index" in missing["fix"]
     assert old["dspy"] == "2.6.27" and old["import_error"] is None, report
     assert {m["name"] for m in old["missing_symbols"]} == {"dspy.GEPA"}  # optimize needs 3.x; serving does not
     assert old["states"]["planner:baseline.json"]["ok"]
     assert report["comparisons"][0]["prompt_differences"] == []
-    assert report["problems"] == []
+    assert report["problems"] == [f"DSPy 99.0.0 was not checked: {missing['error']}"]
     assert (SHARED_ENVS / "dspy-2.6.27" / "program" / "plancoder" / "migration_probe.py").exists()
 
 

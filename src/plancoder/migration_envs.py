@@ -101,7 +101,11 @@ def build(root: Path, needs: list[str]) -> None:
     """A fresh venv with ``needs``; the marker is written last, so a half-built one is rebuilt next time."""
     shutil.rmtree(root, ignore_errors=True)
     venv.EnvBuilder(with_pip=True, clear=True).create(root)
-    pip_install(env_python(root), needs)
+    try:
+        pip_install(env_python(root), needs)
+    except EnvError:
+        shutil.rmtree(root, ignore_errors=True)  # no half-built environment stays behind
+        raise
     installed = subprocess.run(
         [str(env_python(root)), "-c", "import dspy; print(dspy.__version__)"], capture_output=True, text=True
     )
