@@ -111,3 +111,14 @@ def test_the_reflection_model_is_told_its_job_and_charged_to_the_meter(runtime):
     meter.reflection_tokens = 10**6
     with pytest.raises(BudgetExhausted, match="reflection tokens"):
         lm("again")
+
+
+def test_a_fence_language_tag_never_becomes_part_of_the_proposed_instruction(tmp_path):
+    from plancoder.optimize import drop_fence_tags, reflection_lm
+
+    assert drop_fence_tags("New:\n```plaintext\nFix the bug.\n```") == "New:\n```\nFix the bug.\n```"
+    assert drop_fence_tags("```\nkeep\n```") == "```\nkeep\n```"
+    env = {"PLANCODER_MODEL_REFLECTION": Script(["```markdown\nPlan in order.\n```"]).spec, "PLANCODER_TRACKING": "off"}
+    meter = Meter(OptimizerCaps(max_metric_calls=5, max_wall_minutes=5, max_reflection_tokens=10**6))
+    lm = reflection_lm(build_runtime(None, env, cache=False), meter)
+    assert lm("Improve: ...") == ["```\nPlan in order.\n```"]  # what GEPA 3.0's extractor then reads

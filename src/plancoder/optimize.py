@@ -13,6 +13,7 @@
 import contextlib
 import copy
 import logging
+import re
 import signal
 import threading
 import time
@@ -119,6 +120,9 @@ REFLECTION_ROLE = (
 chat assistant ("Certainly! Please provide the inputs") and that text became a candidate instruction."""
 
 
+FENCE_TAG = re.compile(r"```[A-Za-z0-9_+.-]+[ \t]*\n")
+
+
 class MeteredLM(dspy.LM):
     """The reflection model, charged to the meter; past a cap it raises instead of calling."""
 
@@ -127,7 +131,8 @@ class MeteredLM(dspy.LM):
     def __call__(self, prompt: str | None = None, messages: list | None = None, **kwargs: Any) -> Any:
         if self.meter is not None and self.meter.check():
             raise BudgetExhausted(self.meter.stopped)
-        if prompt is not None and messages is None:  # DSPy 3.0's raw reflection prompt: say what the job is
+        raw = prompt is not None and messages is None  # DSPy 3.0's raw reflection prompt: say what the job is
+        if raw:
             prompt, messages = (
                 None,
                 [{"role": "system", "content": REFLECTION_ROLE}, {"role": "user", "content": prompt}],
@@ -137,7 +142,13 @@ class MeteredLM(dspy.LM):
         used = sum(int((entry.get("usage") or {}).get("total_tokens") or 0) for entry in self.history[seen:])
         if self.meter is not None:
             self.meter.reflection_tokens += used
-        return result
+        return [drop_fence_tags(text) if isinstance(text, str) else text for text in result] if raw else result
+
+
+def drop_fence_tags(text: str) -> str:
+    """```` ```plaintext ```` -> ```` ``` ````: GEPA 3.0's extractor keeps a fence's language tag as the first
+    word of the new instruction (seen: a Coder proposal that began with "plaintext")."""
+    return FENCE_TAG.sub("```\n", text)
 
 
 def reflection_lm(runtime: Runtime, meter: Meter) -> MeteredLM:
