@@ -192,3 +192,14 @@ def test_a_coder_model_that_is_down_hands_over_to_the_fallback_model(project):
     with dspy.context(adapter=ChatOnlyAdapter()):
         result = chain.run(lambda: coder(project=str(project), file="calc.py", test_cmd=TEST_CMD))
     assert result.passed and chain.served_by == "scripted/up" and len(down.calls) == 1
+
+
+def test_the_model_sees_the_same_test_output_for_the_same_failure_whatever_the_run_time():
+    from plancoder.coder import for_model
+
+    runs = ["F.\nFAILED t.py::test_x - assert 1 == 2\n1 failed, 1 passed in 0.05s\n",
+            "F.\nFAILED t.py::test_x - assert 1 == 2\n1 failed, 1 passed in 0.31s\n"]  # fmt: skip
+    assert for_model(runs[0]) == for_model(runs[1]) == runs[0].replace("0.05", "<t>")
+    framed = "==== 2 failed in 61.20s (0:01:01) ====\nRan 4 tests in 0.002s\nassert elapsed in 5s"
+    assert for_model(framed) == "==== 2 failed in <t>s ====\nRan 4 tests in <t>s\nassert elapsed in 5s"
+    assert for_model("x" * 5000, 1200) == "x" * 1200

@@ -25,6 +25,23 @@ from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
 
 OUTPUT_TAIL = 3000
+RUN_TIMES = (
+    re.compile(  # pytest's summary line, framed by = or not (-q)
+        r"(?m)^(.*\b(?:passed|failed|errors?|skipped|deselected|xfailed|xpassed|warnings?|no tests ran)\b.* in )"
+        r"\d+(?:\.\d+)?s(?: \(\d+:\d\d:\d\d\))?( =+)?$"
+    ),
+    re.compile(r"(?m)^(Ran \d+ tests? in )\d+(?:\.\d+)?s()$"),  # unittest's
+)
+
+
+def for_model(output: str, tail: int = OUTPUT_TAIL) -> str:
+    """The end of a test run's output as the model sees it: the run time in the summary line becomes
+    ``<t>``, so the same failure gives the same prompt every time (at temperature 0, the same answer)."""
+    for pattern in RUN_TIMES:
+        output = pattern.sub(r"\1<t>s\2", output)
+    return output[-tail:]
+
+
 Variant = Literal["cot", "react"]
 
 
@@ -111,7 +128,7 @@ class Workspace:
             run = self.run(self.candidate(function_name, fixed_function))
         except EditError as error:
             return f"could not apply: {error}"
-        return "PASSED" if run.passed else run.output[-OUTPUT_TAIL:]
+        return "PASSED" if run.passed else for_model(run.output)
 
 
 @dataclass
@@ -178,7 +195,7 @@ class Coder(dspy.Module):
         session = Session(workspace)
         token = _session.set(session)
         try:
-            self.fix(task=task, file_path=file, code=workspace.original, test_output=initial.output[-OUTPUT_TAIL:])
+            self.fix(task=task, file_path=file, code=workspace.original, test_output=for_model(initial.output))
         finally:
             _session.reset(token)
         return _result(workspace, initial, session.attempts)
@@ -262,7 +279,7 @@ def _attempt_feedback(attempt: Attempt) -> str:
     if attempt.error:
         text = f"Attempt {attempt.number} could not be applied: {attempt.error}"
     elif not attempt.tests_passed:
-        tail = attempt.test_output[-1200:]
+        tail = for_model(attempt.test_output, 1200)
         text = f"Attempt {attempt.number} rewrote `{attempt.function_name}` but tests still fail:\n{tail}"
     else:
         text = f"Attempt {attempt.number} made the tests pass."
