@@ -226,6 +226,11 @@ def test_an_environment_is_reused_while_its_requirements_hold(tmp_path, monkeypa
     assert builds == [root] and (first.program_dir / "mypkg" / "__init__.py").exists()
     ensure_env(tmp_path, "3.0.1", [package], rebuild=True)
     assert builds == [root, root]
+    ensure_env(tmp_path, "3.0.1", [package], extra=("rich>=13",))  # the program's own needs: a new env
+    assert (
+        builds == [root, root, root]
+        and "rich>=13" in json.loads((root / migration_envs.MARKER).read_text())["requirements"]
+    )
     assert ensure_env(tmp_path, CURRENT, []).python == Path(sys.executable)
 
 

@@ -32,6 +32,9 @@ def migrate_check(
     suite: Annotated[str | None, typer.Option(help="MODULE:ATTR of suite(programs, limit) -> cases.")] = None,
     state: Annotated[list[str] | None, typer.Option(help="NAME=FILE: a saved JSON state to load (repeatable).")] = None,
     limit: Annotated[int | None, typer.Option(min=0, max=100, help="Evaluation cases per program.")] = None,
+    with_: Annotated[
+        list[str] | None, typer.Option("--with", help="A requirement the program needs in every env (repeatable).")
+    ] = None,
     rebuild: Annotated[bool, typer.Option(help="Rebuild the versions' environments.")] = False,
     out: Annotated[Path, typer.Option(help="The JSON report (the HTML page goes beside it).")] = Path(
         "eval/migration_report.json"
@@ -57,6 +60,7 @@ def migrate_check(
         rebuild=rebuild,
         envs_dir=ensure_data_dir() / "migration" / "envs",
         config=config,
+        extra=tuple(with_ or ()),
     )
     results = run_check(check, progress=lambda line: typer.echo(line, err=True))
     report = build_report(results, check.program, check.suite, cfg.score_tolerance)

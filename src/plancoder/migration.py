@@ -38,6 +38,7 @@ class Check:
     rebuild: bool = False
     envs_dir: Path = Path("envs")
     config: Path | None = None
+    extra: tuple[str, ...] = ()
 
 
 def check_reference(reference: str, what: str) -> str:
@@ -162,7 +163,7 @@ def probe_version(check: Check, version: str, request: dict[str, Any]) -> dict[s
     """One version's findings, or why it could not be checked."""
     packages = [Path(plancoder.__file__).parent]
     try:
-        target = ensure_env(check.envs_dir, version, packages, check.rebuild)
+        target = ensure_env(check.envs_dir, version, packages, check.rebuild, check.extra)
     except EnvError as error:
         return {"version": version, "error": error.problem, "fix": error.fix}
     return {"version": version, **run_probe(target, request, check.timeout_s, check.config)}

@@ -121,12 +121,15 @@ def copy_program(root: Path, packages: list[Path]) -> Path:
     return target
 
 
-def ensure_env(base: Path, version: str, packages: list[Path], rebuild: bool = False) -> TargetEnv:
-    """The environment for ``version``, built when missing, changed or asked for; ``current`` is this one."""
+def ensure_env(
+    base: Path, version: str, packages: list[Path], rebuild: bool = False, extra: tuple[str, ...] = ()
+) -> TargetEnv:
+    """The environment for ``version`` (plus the program's ``extra`` requirements), built when missing,
+    changed or asked for; ``current`` is this one."""
     if version == CURRENT:
         return TargetEnv(version, Path(sys.executable), None)
     root = base / f"dspy-{version}"
-    needs = requirements(version)
+    needs = [*requirements(version), *extra]
     if rebuild or recorded(root).get("requirements") != needs or not env_python(root).exists():
         build(root, needs)
     return TargetEnv(version, env_python(root), copy_program(root, packages))
