@@ -89,8 +89,3 @@ class Jobs:
         job = dict(row._mapping)
         job["result"] = json.loads(job["result"]) if job["result"] else None
         return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in job.items()}
-
-    def counts(self) -> dict[str, int]:
-        with self.db.reading() as db:
-            rows = db.execute(sa.select(jobs.c.status, sa.func.count()).group_by(jobs.c.status))
-            return {status: count for status, count in rows}

@@ -25,7 +25,7 @@ padding:0 1rem}
 h1{font-size:1.5rem}h2{border-bottom:2px solid #d8dde6;padding-bottom:.2rem;margin-top:2.5rem}h4{margin:.8rem 0 .2rem}
 .meta{color:#4a5568}.meta b{color:#1d2330;font-weight:600}
 table{border-collapse:collapse;margin:.8rem 0}th,td{border:1px solid #d8dde6;padding:.25rem .6rem;text-align:left}
-th{background:#f1f4f8}tr.fail td{background:#fdecec}
+th{background:#f1f4f8}tr.fail td{background:#fdecec}.bad{color:#a00}.good{color:#070}
 pre{background:#f6f8fa;border:1px solid #e3e7ee;padding:.6rem;overflow-x:auto;white-space:pre-wrap;margin:0}
 details{border:1px solid #d8dde6;border-radius:4px;padding:.3rem .7rem;margin:.4rem 0}summary{cursor:pointer}
 .add{color:#1b6e2b}.del{color:#b42318}
