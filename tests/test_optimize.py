@@ -31,6 +31,8 @@ def student(messages):
 def reflection(messages):
     """Reads GEPA's reflection prompt and answers with the rule, in the format each DSPy version asks for."""
     text = "".join(str(m.get("content", "")) for m in messages)
+    if "`rule`" in text:  # plancoder's rule proposer: one rule through the ChatAdapter
+        return chat_answer(rule=RULE)
     if "new_instruction" in text:  # DSPy 3.4's proposer: a typed signature through JSONAdapter
         return json.dumps({"new_instruction": f"Plan the task. {RULE}"})
     return f"```\nPlan the task. {RULE}\n```"
@@ -63,16 +65,20 @@ def small_suite(split, limit):
     return [{**TASK, "id": f"{split}-{i}", "split": split} for i in range(2)]
 
 
-def budget(**production):
-    caps = OptimizerCaps(max_metric_calls=12, max_wall_minutes=5, max_reflection_tokens=100_000)
+def budget(proposer="rule", **production):
+    caps = OptimizerCaps(max_metric_calls=12, max_wall_minutes=5, max_reflection_tokens=100_000, proposer=proposer)
     return RoleBudget(optimizer=caps, production=production or {})
 
 
 @pytest.mark.article("VI")
-def test_gepa_finds_the_rule_and_the_accepted_candidate_becomes_a_version(runtime):
+@pytest.mark.parametrize("proposer", ["rule", "rewrite"])
+def test_gepa_finds_the_rule_and_the_accepted_candidate_becomes_a_version(runtime, proposer):
     role = dataclasses.replace(role_program("planner"), items=small_suite)
-    section = optimize_role(runtime, role, budget(max_latency_ratio=50.0, max_token_ratio=5.0))
+    section = optimize_role(runtime, role, budget(proposer, max_latency_ratio=50.0, max_token_ratio=5.0))
     assert section["baseline"]["score"] < section["chosen"]["totals"]["score"]
+    if proposer == "rule":
+        first = {"component": "program.plan.guard.module.predictor", "rule": RULE, "refused": ""}
+        assert section["proposals"][0] == first
     assert section["version"] == "v1" and section["chosen"]["accepted"]
     assert RULE in section["prompt_diff"] and section["prompt_diff"].startswith("--- baseline/")
     assert section["meter"]["metric_calls"] >= 2 and section["usage"]  # every LM call of the run is counted

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +32,11 @@ class OptimizerCaps(_Strict):
     max_wall_minutes: float = Field(gt=0, description="Wall-clock cap; past it the run ends with what it has.")
     max_reflection_tokens: int = Field(ge=1, description="Tokens the reflection model may use in the run.")
     reflection_minibatch_size: int = Field(default=3, ge=1, description="Training tasks per GEPA reflection.")
+    proposer: Literal["rule", "rewrite"] = Field(
+        default="rule",
+        description="rule: the reflection model adds one rule per proposal (small models manage it); "
+        "rewrite: GEPA's own proposer rewrites the whole instruction (for a strong reflection model).",
+    )
 
 
 class ProductionCaps(_Strict):

@@ -26,6 +26,7 @@ import dspy
 from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
 from plancoder.evaluate import data_hash
 from plancoder.programs import RoleProgram, mirror, registry_for
+from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE
 from plancoder.release import decide, measure
 from plancoder.runtime import Runtime
@@ -160,28 +161,34 @@ def reflection_lm(runtime: Runtime, meter: Meter) -> MeteredLM:
     return lm
 
 
-def run_gepa(runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], meter: Meter) -> Any:
-    """GEPA over the gated role program; returns the compiled student (with ``detailed_results``)."""
+def run_gepa(
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], meter: Meter
+) -> tuple[Any, RuleProposer | None]:
+    """GEPA over the gated role program: the compiled student (with ``detailed_results``) and the proposer."""
     caps = budget.optimizer
-    gepa = dspy.GEPA(
-        metric=gated_metric(role, meter),
-        max_metric_calls=caps.max_metric_calls,
-        reflection_lm=reflection_lm(runtime, meter),
-        reflection_minibatch_size=caps.reflection_minibatch_size,
-        candidate_selection_strategy="pareto",
-        track_stats=True,
-        num_threads=1,
-        use_merge=False,
-        seed=0,
-    )
+    reflection = reflection_lm(runtime, meter)
+    proposer = RuleProposer(reflection) if caps.proposer == "rule" else None
     student = Gated(role.build(runtime), role, meter)
     lm = runtime.switcher.chain(role.role).lms[0]
-    with dspy.context(lm=lm):
-        return gepa.compile(
+    with installed(proposer) as proposer_kwargs, dspy.context(lm=lm):
+        gepa = dspy.GEPA(
+            metric=gated_metric(role, meter),
+            max_metric_calls=caps.max_metric_calls,
+            reflection_lm=reflection,
+            reflection_minibatch_size=caps.reflection_minibatch_size,
+            candidate_selection_strategy="pareto",
+            track_stats=True,
+            num_threads=1,
+            use_merge=False,
+            seed=0,
+            **proposer_kwargs,
+        )
+        compiled = gepa.compile(
             student,
             trainset=[role.example(item) for item in data["train"]],
             valset=[role.example(item) for item in data["validation"]],
         )
+    return compiled, proposer
 
 
 def frontier(results: Any) -> list[int]:
@@ -226,7 +233,7 @@ def optimize_role(
         meter = Meter(budget.optimizer)
         started = time.time()
         with hard_stop(budget.optimizer.max_wall_minutes * HARD_STOP_FACTOR * 60):
-            compiled = run_gepa(runtime, role, budget, data, meter)
+            compiled, proposer = run_gepa(runtime, role, budget, data, meter)
         usage = usage_since(started)
         results = compiled.detailed_results
         progress(f"GEPA: {len(results.candidates)} candidates, stopped by {meter.as_dict()['stopped_by']}")
@@ -235,6 +242,7 @@ def optimize_role(
         section = decide(runtime, role, budget, measured)
         section |= {"params": params, "budget": budget.model_dump(), "budget_in_human_units": budget_lines}
         section |= {"meter": meter.as_dict(), "usage": usage, "gepa": _gepa_stats(results)}
+        section["proposals"] = proposer.log if proposer else "GEPA's own (whole-instruction rewrites)"
         _save_version(runtime, role, section, params)
         run.log_dict(section, "optimize_report.json")
         run.log_text(section["prompt_diff"], "prompt_diff.txt")

@@ -1,0 +1,147 @@
+"""GEPA's instruction proposer for small reflection models: one new rule per proposal.
+
+GEPA's default proposer asks the reflection model to rewrite the whole instruction. With the
+embedded 1.5B model every real run failed that way: a sentence repeated up to the token cap,
+"json", "Certainly! Please provide the inputs", the old text behind a fence tag. ``RuleProposer``
+asks a narrower question, through a typed DSPy signature: from the feedback on the failed examples,
+write ONE general rule. The proposal is the current instruction with the rule appended under a
+"Rules learned from feedback" list. A rule that is empty, too long, a question, repetitive or
+already there is refused (GEPA logs it and skips that iteration), and at most ``MAX_RULES`` are kept
+(the oldest goes) so an optimized prompt costs a bounded number of extra tokens (Article VI).
+"""
+
+import contextlib
+import inspect
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import dspy
+
+RULES_HEADER = "Rules learned from feedback:"
+MAX_RULES = 4
+MAX_RULE_WORDS = 40
+MIN_RULE_WORDS = 4
+MAX_FEEDBACK_CHARS = 700
+PERFECT = ("meets every requirement", "made every test pass")
+
+
+class ProposeRule(dspy.Signature):
+    """You improve the instructions of an AI assistant. Read its current instructions and the feedback
+    on its recent outputs, then write ONE new rule that would have avoided the problems the feedback
+    names. The rule is one imperative sentence addressed to the assistant, general (true for every
+    task, not only these examples), at most 30 words, and not already in the instructions."""
+
+    current_instructions: str = dspy.InputField(desc="The assistant's current instructions")
+    feedback: str = dspy.InputField(desc="What was wrong with recent outputs, one numbered item per output")
+    rule: str = dspy.OutputField(desc="One new rule: a single imperative sentence")
+
+
+class RuleRefused(ValueError):
+    """The reflection model's rule cannot be used (GEPA skips the iteration)."""
+
+
+class RuleProposer:
+    """A gepa ``ProposalFn``: ``(candidate, reflective_dataset, components) -> {component: instruction}``."""
+
+    def __init__(self, lm: dspy.LM) -> None:
+        self.lm = lm
+        self.predict = dspy.Predict(ProposeRule)
+        self.log: list[dict[str, str]] = []
+
+    def __call__(
+        self, candidate: dict[str, str], reflective_dataset: dict[str, list], components_to_update: list[str]
+    ) -> dict[str, str]:
+        datasets = {name: reflective_dataset.get(name, []) for name in components_to_update}
+        return {name: self.propose(name, candidate[name], examples) for name, examples in datasets.items()}
+
+    def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
+        with dspy.context(lm=self.lm):
+            raw = self.predict(current_instructions=instruction, feedback=feedback_text(examples)).rule
+        try:
+            rule = clean_rule(raw, instruction)
+        except RuleRefused as refused:
+            self.log.append({"component": component, "rule": str(raw), "refused": str(refused)})
+            raise
+        self.log.append({"component": component, "rule": rule, "refused": ""})
+        return with_rule(instruction, rule)
+
+
+def feedback_text(examples: list[dict[str, Any]]) -> str:
+    """The feedback of the imperfect examples, numbered and trimmed (their inputs are too long to show)."""
+    texts = [str(e.get("Feedback", "")).strip() for e in examples]
+    wanted = [t for t in dict.fromkeys(texts) if t and not any(p in t for p in PERFECT)]
+    return "\n".join(f"{i}. {text[:MAX_FEEDBACK_CHARS]}" for i, text in enumerate(wanted or texts, 1))
+
+
+LEAD = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)]|rule\s*\d*\s*:|new rule\s*:)\s*", re.IGNORECASE)
+
+
+def clean_rule(raw: str, instruction: str) -> str:
+    """The rule's first sentence without list marks or quotes; ``RuleRefused`` says why one is unusable."""
+    line = next((line for line in str(raw).splitlines() if line.strip() and not line.strip().startswith("```")), "")
+    rule = first_sentence(LEAD.sub("", line).strip().strip("\"'`").strip())
+    words = rule.split()
+    if rule.endswith("?"):
+        raise RuleRefused(f"not a rule: {rule[:80]!r}")
+    if not MIN_RULE_WORDS <= len(words) <= MAX_RULE_WORDS:
+        raise RuleRefused(f"a rule has {MIN_RULE_WORDS} to {MAX_RULE_WORDS} words, this one {len(words)}")
+    if repetitive(words):
+        raise RuleRefused(f"repetitive: {rule[:80]!r}")
+    if _norm(rule) in _norm(instruction):
+        raise RuleRefused(f"already in the instructions: {rule[:80]!r}")
+    return rule if rule.endswith((".", "!")) else rule + "."
+
+
+def first_sentence(text: str) -> str:
+    """Up to the first sentence end (the 1.5B model tends to add "Also, ..." about single examples)."""
+    match = SENTENCE_END.search(text)
+    return text[: match.start() + 1] if match else text
+
+
+SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
+
+
+def repetitive(words: list[str]) -> bool:
+    """True when a word triple comes three times: the small models' failure mode is a phrase repeated to the cap."""
+    triples = [tuple(w.lower() for w in words[i : i + 3]) for i in range(len(words) - 2)]
+    return any(triples.count(t) >= 3 for t in set(triples))
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
+
+
+def with_rule(instruction: str, rule: str) -> str:
+    """The instruction with ``rule`` added to its learned rules (the oldest dropped past ``MAX_RULES``)."""
+    base, _, listed = instruction.partition(RULES_HEADER)
+    rules = [line[2:] for line in listed.splitlines() if line.startswith("- ")]
+    rules = [*rules, rule][-MAX_RULES:]
+    return base.rstrip() + f"\n\n{RULES_HEADER}\n" + "\n".join(f"- {r}" for r in rules)
+
+
+def gepa_accepts_proposer() -> bool:
+    """DSPy 3.4's GEPA takes ``instruction_proposer``; 3.0's does not."""
+    return "instruction_proposer" in inspect.signature(dspy.GEPA.__init__).parameters
+
+
+@contextlib.contextmanager
+def installed(proposer: RuleProposer | None) -> Iterator[dict[str, Any]]:
+    """GEPA keyword arguments that make ``proposer`` GEPA's; on DSPy 3.0 it is set on the adapter instead.
+
+    gepa's engine asks the adapter's ``propose_new_texts`` before its own default, the hook that
+    DSPy 3.4 fills from ``instruction_proposer``; DSPy 3.0 leaves it empty, so it is set for the
+    duration of the run and removed afterwards."""
+    if proposer is None:
+        yield {}
+        return
+    if gepa_accepts_proposer():
+        yield {"instruction_proposer": proposer}
+        return
+    from dspy.teleprompt.gepa.gepa_utils import DspyAdapter
+
+    DspyAdapter.propose_new_texts = staticmethod(proposer)
+    try:
+        yield {}
+    finally:
+        del DspyAdapter.propose_new_texts

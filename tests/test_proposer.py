@@ -1,0 +1,104 @@
+"""The rule proposer: one checked rule per proposal, a bounded list, and the GEPA hook on either DSPy."""
+
+import dspy
+import pytest
+
+from plancoder.proposer import (
+    MAX_RULES,
+    RULES_HEADER,
+    RuleProposer,
+    RuleRefused,
+    clean_rule,
+    feedback_text,
+    gepa_accepts_proposer,
+    installed,
+    with_rule,
+)
+from plancoder.scripted import Script, chat_answer
+
+BASE = "Break a task into steps."
+
+
+def test_a_rule_is_appended_under_the_header_and_the_oldest_goes_past_the_cap():
+    first = with_rule(BASE, "Add a step that writes tests.")
+    assert first == f"{BASE}\n\n{RULES_HEADER}\n- Add a step that writes tests."
+    text = first
+    for n in range(MAX_RULES):
+        text = with_rule(text, f"Rule number {n} is here.")
+    assert text.startswith(BASE) and text.count("\n- ") == MAX_RULES
+    assert "writes tests" not in text and text.endswith("- Rule number 3 is here.")
+
+
+@pytest.mark.parametrize(
+    ("raw", "rule"),
+    [
+        ("- Always add a step that writes tests", "Always add a step that writes tests."),
+        ('Rule: "Name the files each step changes."\nMore text', "Name the files each step changes."),
+        ("Add a test step. Also, add a step for 'build_image'.", "Add a test step."),
+        ("1. Order the steps by their dependencies!", "Order the steps by their dependencies!"),
+        ("```\nAlways add a step that writes tests\n```", "Always add a step that writes tests."),
+    ],
+)
+def test_a_rule_is_cleaned_to_one_sentence(raw, rule):
+    assert clean_rule(raw, BASE) == rule
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("", "words, this one 0"),
+        ("Be good.", "words, this one 2"),
+        ("Could you provide the inputs for the task please?", "not a rule"),
+        ("```json\n```", "this one 0"),
+        ("the plan is clear, the plan is clear, the plan is clear, the plan is clear", "repetitive"),
+        ("break a task into steps and more", None),
+        ("Break a task into steps.", "already in the instructions"),
+        (" ".join(["word"] * 2 + [f"w{i}" for i in range(45)]), "this one 47"),
+    ],
+)
+def test_an_unusable_rule_is_refused_with_the_reason(raw, why):
+    if why is None:
+        assert clean_rule(raw, BASE).endswith(".")
+        return
+    with pytest.raises(RuleRefused, match=why):
+        clean_rule(raw, BASE)
+
+
+def test_the_feedback_shown_is_the_imperfect_examples_once_each():
+    examples = [
+        {"Feedback": "To improve the plan: no step covers 'tests'"},
+        {"Feedback": "The plan meets every requirement."},
+        {"Feedback": "To improve the plan: no step covers 'tests'"},
+        {"Feedback": "x" * 5000},
+    ]
+    text = feedback_text(examples)
+    assert text.startswith("1. To improve the plan: no step covers 'tests'\n2. xxx")
+    assert "meets every" not in text and len(text) < 800
+
+
+def test_the_proposer_asks_the_reflection_model_and_logs_refusals():
+    script = Script([chat_answer(rule="Always add a step that writes tests"), chat_answer(rule="json")])
+    proposer = RuleProposer(script.lm())
+    dataset = {"p": [{"Feedback": "no step covers 'tests'"}]}
+    proposed = proposer({"p": BASE, "q": "other"}, dataset, ["p"])
+    assert proposed == {"p": with_rule(BASE, "Always add a step that writes tests.")}
+    assert "no step covers 'tests'" in script.calls[0]["messages"][-1]["content"]
+    with pytest.raises(RuleRefused):
+        proposer({"p": BASE}, dataset, ["p"])
+    assert [entry["refused"] == "" for entry in proposer.log] == [True, False]
+
+
+def test_the_proposer_becomes_gepas_on_either_dspy_version():
+    from dspy.teleprompt.gepa.gepa_utils import DspyAdapter
+
+    proposer = RuleProposer(Script([]).lm())
+    before = getattr(DspyAdapter, "propose_new_texts", None)
+    with installed(proposer) as kwargs:
+        if gepa_accepts_proposer():  # DSPy 3.4: an argument of dspy.GEPA
+            assert kwargs == {"instruction_proposer": proposer}
+            dspy.GEPA(metric=lambda *a: 0.0, max_metric_calls=1, reflection_lm=Script([]).lm(), **kwargs)
+        else:  # DSPy 3.0: gepa's adapter hook, for the run only
+            assert kwargs == {} and DspyAdapter.propose_new_texts is proposer
+    assert getattr(DspyAdapter, "propose_new_texts", None) is before
+    with installed(None) as kwargs:
+        assert kwargs == {}
