@@ -107,6 +107,24 @@ def test_a_failure_to_record_warns_and_never_raises(home, monkeypatch):
         monitor.observe("coder", {"passed": True, "tokens": {"total_tokens": 5}, "latency_s": 1.0})
 
 
+def test_the_open_connection_follows_the_store_when_it_is_replaced_or_moved(home, monkeypatch):
+    monitor.append(call(0))
+    with monitor.connect() as first, monitor.connect() as again:
+        assert first is again  # one connection per thread and file, not one per call
+    for suffix in ("", "-wal", "-shm"):
+        (monitor.store_path().parent / f"observations.db{suffix}").unlink(missing_ok=True)
+    monitor.append(call(1))
+    assert [o.time for o in monitor.load_observations(0)] == [NOW + 60]
+    monkeypatch.setenv("PLANCODER_HOME", str(home / "elsewhere"))
+    monitor.append(call(2))
+    assert [o.time for o in monitor.load_observations(0)] == [NOW + 120]
+    seen = []
+    reader = threading.Thread(target=lambda: seen.extend(monitor.load_observations(0)))
+    reader.start()
+    reader.join()
+    assert [o.time for o in seen] == [NOW + 120]  # another thread opens its own
+
+
 def exposed():
     """The metrics exposition parsed: {(sample name, sorted labels): value}."""
     families = text_string_to_metric_families(monitor.metrics_text().decode())

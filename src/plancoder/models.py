@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import dspy
 
-from plancoder import local_lm, providers, scripted
+from plancoder import dspy_fixes, local_lm, providers, scripted
 from plancoder.adapters import ChatOnlyAdapter
 from plancoder.config import Settings, check_role
 from plancoder.errors import ConfigError, ModelCallError, UnknownModelError
@@ -147,6 +147,7 @@ class ModelSwitcher:
 
 def configure_dspy(settings: Settings, home: Path) -> None:
     """DSPy's cache under the data directory (or off), usage tracking on, ChatAdapter (no JSON fallback)."""
+    dspy_fixes.apply()
     enabled = settings.dspy.cache
     dspy.configure_cache(
         enable_disk_cache=enabled, enable_memory_cache=enabled, disk_cache_dir=str(home / "dspy_cache")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
+import threading
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -122,16 +123,37 @@ MIGRATIONS = [_create_observations, _create_alerts]  # in order; PRAGMA user_ver
 
 @contextlib.contextmanager
 def connect() -> Iterator[sqlite3.Connection]:
-    """A connection to the store (autocommit, WAL), migrated to the latest schema."""
-    path = store_path()
+    """A connection to the store (autocommit, WAL), migrated to the latest schema.
+
+    It stays open for the thread while the file is the same one: opening, migrating and closing
+    (the last close checkpoints the WAL away) cost several times the one INSERT a role call makes."""
+    yield _connection(store_path())
+
+
+_open = threading.local()
+
+
+def _connection(path: Path) -> sqlite3.Connection:
+    stamp, cached = _stamp(path), getattr(_open, "db", None)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    if cached is not None:
+        cached[1].close()
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    _migrate(db)
+    _open.db = (_stamp(path), db)
+    return db
+
+
+def _stamp(path: Path) -> tuple[str, int, int] | None:
+    """Which file ``path`` is now (a store deleted and made anew is another file)."""
     try:
-        db.execute("PRAGMA journal_mode=WAL")
-        _migrate(db)
-        yield db
-    finally:
-        db.close()
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return str(path), found.st_ino, found.st_dev
 
 
 @contextlib.contextmanager
