@@ -1,6 +1,14 @@
 import pytest
 
-from plancoder.budget import OptimizerCaps, RoleBudget, default_budget_path, describe, load_budgets, proposals
+from plancoder.budget import (
+    DataLimits,
+    OptimizerCaps,
+    RoleBudget,
+    default_budget_path,
+    describe,
+    load_budgets,
+    proposals,
+)
 from plancoder.errors import ConfigError
 
 GOOD = """
@@ -41,6 +49,7 @@ def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: -5"), "[coder.optimizer.max_metric_calls] = -5"),
         (GOOD.split("coder:")[0], "missing key 'coder'"),
         ("planner: [1, 2", "is not valid YAML"),
+        (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, proposer: magic"), "proposer"),
         ("- just a list", "must map roles to budgets"),
     ],
 )
@@ -48,6 +57,15 @@ def test_a_malformed_budget_file_names_the_key_and_the_fix(tmp_path, text, messa
     with pytest.raises(ConfigError) as error:
         load_budgets(write(tmp_path, text))
     assert message in str(error.value) and "fix:" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("pick", "limit", "chosen"),
+    [("spread", 4, [0, 3, 6, 9]), ("first", 4, [0, 1, 2, 3]), ("spread", None, list(range(12))), ("first", 20, None)],
+)
+def test_the_tasks_a_run_uses_are_spread_over_the_split_or_the_first_ones(pick, limit, chosen):
+    items = list(range(12))
+    assert DataLimits(pick=pick).choose(items, limit) == (items if chosen is None else chosen)
 
 
 def test_a_missing_budget_file_and_an_unknown_role_are_clear_errors(tmp_path):

@@ -49,8 +49,21 @@ class ProductionCaps(_Strict):
 class DataLimits(_Strict):
     """How much of each split the run uses (CPU time is the limit with embedded models)."""
 
-    train_limit: int | None = Field(default=None, ge=1, description="First N train tasks; all when omitted.")
-    validation_limit: int | None = Field(default=None, ge=1, description="First N validation tasks.")
+    train_limit: int | None = Field(default=None, ge=1, description="N train tasks; all when omitted.")
+    validation_limit: int | None = Field(default=None, ge=1, description="N validation tasks; all when omitted.")
+    pick: Literal["spread", "first"] = Field(
+        default="spread",
+        description="spread: N tasks evenly spaced over the split (the suites list a module's tasks "
+        "together, so the first N come from one or two modules); first: the first N.",
+    )
+
+    def choose(self, items: list, limit: int | None) -> list:
+        """``limit`` of ``items`` as ``pick`` says (all of them without a limit)."""
+        if not limit or limit >= len(items):
+            return items
+        if self.pick == "first":
+            return items[:limit]
+        return [items[i * len(items) // limit] for i in range(limit)]
 
 
 class RoleBudget(_Strict):

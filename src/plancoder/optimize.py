@@ -220,9 +220,10 @@ def optimize_role(
     runtime: Runtime, role: RoleProgram, budget: RoleBudget, progress: Progress = log.info, sample: int = 1
 ) -> dict[str, Any]:
     """The whole run; returns the report section (and saves the accepted candidate as a version)."""
+    limits = budget.data
     data = {
-        "train": role.items("train", budget.data.train_limit),
-        "validation": role.items("validation", budget.data.validation_limit),
+        "train": limits.choose(role.items("train", None), limits.train_limit),
+        "validation": limits.choose(role.items("validation", None), limits.validation_limit),
     }
     params = _params(runtime, role, budget, data)
     with tracked_run(runtime.store, role.role, f"optimize {role.role}", params) as run:
