@@ -53,6 +53,10 @@ def test_a_rule_is_cleaned_to_one_sentence(raw, rule):
         ("the plan is clear, the plan is clear, the plan is clear, the plan is clear", "repetitive"),
         ("break a task into steps and more", None),
         ("Break a task into steps.", "already in the instructions"),
+        ("Add a step that covers 'params', 'query' and 'docs'.", "names the examples' specifics"),
+        ("Remove the `build` and `deps` steps from the plan.", "names the examples' specifics"),
+        ("Add a step that covers 'tests' before the release.", None),
+        ("Don't add steps that aren't needed.", None),
         (" ".join(["word"] * 2 + [f"w{i}" for i in range(45)]), "this one 47"),
     ],
 )
@@ -76,15 +80,18 @@ def test_the_feedback_shown_is_the_imperfect_examples_once_each():
     assert "meets every" not in text and len(text) < 800
 
 
-def test_the_proposer_asks_the_reflection_model_and_logs_refusals():
-    script = Script([chat_answer(rule="Always add a step that writes tests"), chat_answer(rule="json")])
+def test_the_proposer_asks_the_reflection_model_again_with_the_reason_and_logs_refusals():
+    replies = ["json", "Always add a step that writes tests", "json", "Be good.", "Add 'a' and 'b' steps."]
+    script = Script([chat_answer(rule=reply) for reply in replies])
     proposer = RuleProposer(script.lm())
     dataset = {"p": [{"Feedback": "no step covers 'tests'"}]}
     proposed = proposer({"p": BASE, "q": "other"}, dataset, ["p"])
     assert proposed == {"p": with_rule(BASE, "Always add a step that writes tests.")}
-    assert "no step covers 'tests'" in script.calls[0]["messages"][-1]["content"]
-    with pytest.raises(RuleRefused):
+    first, second = (call["messages"][-1]["content"] for call in script.calls[:2])
+    assert "no step covers 'tests'" in first and "Your rule was refused (a rule has 4 to 40 words" in second
+    with pytest.raises(RuleRefused, match="this one 1"):  # three unusable answers: the iteration is skipped
         proposer({"p": BASE}, dataset, ["p"])
+    assert len(script.calls) == 5
     assert [entry["refused"] == "" for entry in proposer.log] == [True, False]
 
 

@@ -5,9 +5,11 @@ embedded 1.5B model every real run failed that way: a sentence repeated up to th
 "json", "Certainly! Please provide the inputs", the old text behind a fence tag. ``RuleProposer``
 asks a narrower question, through a typed DSPy signature: from the feedback on the failed examples,
 write ONE general rule. The proposal is the current instruction with the rule appended under a
-"Rules learned from feedback" list. A rule that is empty, too long, a question, repetitive or
-already there is refused (GEPA logs it and skips that iteration), and at most ``MAX_RULES`` are kept
-(the oldest goes) so an optimized prompt costs a bounded number of extra tokens (Article VI).
+"Rules learned from feedback" list. A rule that is empty, too long, a question, repetitive, names
+the examples' specifics (two quoted names or more) or is already there is asked for again with
+the reason (``dspy.BestOfN`` through ``Guarded``, ``ATTEMPTS`` calls at most); one still unusable
+then is refused (GEPA logs it and skips that iteration). At most ``MAX_RULES`` rules are kept (the
+oldest goes), so an optimized prompt costs a bounded number of extra tokens (Article VI).
 """
 
 import contextlib
@@ -18,11 +20,14 @@ from typing import Any
 
 import dspy
 
+from plancoder.guards import Guarded
+
 RULES_HEADER = "Rules learned from feedback:"
 MAX_RULES = 4
 MAX_RULE_WORDS = 40
 MIN_RULE_WORDS = 4
 MAX_FEEDBACK_CHARS = 700
+ATTEMPTS = 3  # reflection calls per proposal: a refused rule is asked for again with the reason
 PERFECT = ("meets every requirement", "made every test pass")
 
 
@@ -30,10 +35,12 @@ class ProposeRule(dspy.Signature):
     """You improve the instructions of an AI assistant. Read its current instructions and the feedback
     on its recent outputs, then write ONE new rule that would have avoided the problems the feedback
     names. The rule is one imperative sentence addressed to the assistant, general (true for every
-    task, not only these examples), at most 30 words, and not already in the instructions."""
+    task, not only these examples: never name their files, ids, steps or keywords), at most 30 words,
+    and not already in the instructions."""
 
     current_instructions: str = dspy.InputField(desc="The assistant's current instructions")
-    feedback: str = dspy.InputField(desc="What was wrong with recent outputs, one numbered item per output")
+    examples_feedback: str = dspy.InputField(desc="What was wrong with recent outputs, one numbered item per output")
+    feedback: str = dspy.InputField(desc="Why your previous rule was refused; empty on the first attempt")
     rule: str = dspy.OutputField(desc="One new rule: a single imperative sentence")
 
 
@@ -44,9 +51,9 @@ class RuleRefused(ValueError):
 class RuleProposer:
     """A gepa ``ProposalFn``: ``(candidate, reflective_dataset, components) -> {component: instruction}``."""
 
-    def __init__(self, lm: dspy.LM) -> None:
+    def __init__(self, lm: dspy.LM, attempts: int = ATTEMPTS) -> None:
         self.lm = lm
-        self.predict = dspy.Predict(ProposeRule)
+        self.propose_rule = Guarded(dspy.Predict(ProposeRule), _usable, attempts)
         self.log: list[dict[str, str]] = []
 
     def __call__(
@@ -57,7 +64,8 @@ class RuleProposer:
 
     def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
         with dspy.context(lm=self.lm):
-            raw = self.predict(current_instructions=instruction, feedback=feedback_text(examples)).rule
+            best = self.propose_rule(current_instructions=instruction, examples_feedback=feedback_text(examples)).best
+        raw = str(getattr(best, "rule", ""))
         try:
             rule = clean_rule(raw, instruction)
         except RuleRefused as refused:
@@ -65,6 +73,15 @@ class RuleProposer:
             raise
         self.log.append({"component": component, "rule": rule, "refused": ""})
         return with_rule(instruction, rule)
+
+
+def _usable(args: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, str]:
+    """The guard's check: a refused rule is retried with the reason (``dspy.BestOfN``, bounded)."""
+    try:
+        clean_rule(prediction.rule, args["current_instructions"])
+    except RuleRefused as refused:
+        return 0.0, f"Your rule was refused ({refused}). Write one different rule that holds for every task."
+    return 1.0, "usable"
 
 
 def feedback_text(examples: list[dict[str, Any]]) -> str:
@@ -88,9 +105,17 @@ def clean_rule(raw: str, instruction: str) -> str:
         raise RuleRefused(f"a rule has {MIN_RULE_WORDS} to {MAX_RULE_WORDS} words, this one {len(words)}")
     if repetitive(words):
         raise RuleRefused(f"repetitive: {rule[:80]!r}")
+    if len(QUOTED.findall(rule)) >= 2:
+        raise RuleRefused(f"names the examples' specifics, not a rule for every task: {rule[:80]!r}")
     if _norm(rule) in _norm(instruction):
         raise RuleRefused(f"already in the instructions: {rule[:80]!r}")
     return rule if rule.endswith((".", "!")) else rule + "."
+
+
+QUOTED = re.compile(r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]{1,40}`|"[^"\n]{1,40}")(?!\w)""")
+"""A quoted name. Measured: rules listing the examples' keywords ("covers 'params', 'query', ...") or
+steps scored higher on 4 validation tasks and lower on the held-out test split (6/11 valid plans
+against the baseline's 9/11)."""
 
 
 def first_sentence(text: str) -> str:
