@@ -95,6 +95,17 @@ def test_the_proposer_asks_the_reflection_model_again_with_the_reason_and_logs_r
     assert [entry["refused"] == "" for entry in proposer.log] == [True, False]
 
 
+def test_a_proposer_whose_budget_is_spent_says_why():
+    from plancoder.budget import Meter, OptimizerCaps
+    from plancoder.optimize import MeteredLM
+
+    lm = MeteredLM(Script([]).spec, cache=False, temperature=0.0, max_tokens=64)
+    lm.meter = Meter(OptimizerCaps(max_metric_calls=1, max_wall_minutes=5, max_reflection_tokens=10))
+    lm.meter.reflection_tokens = 10
+    with pytest.raises(RuleRefused, match="reflection tokens over 10"):
+        RuleProposer(lm)({"p": BASE}, {"p": [{"Feedback": "x"}]}, ["p"])
+
+
 def test_the_proposer_becomes_gepas_on_either_dspy_version():
     from dspy.teleprompt.gepa.gepa_utils import DspyAdapter
 

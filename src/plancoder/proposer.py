@@ -64,9 +64,11 @@ class RuleProposer:
 
     def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
         with dspy.context(lm=self.lm):
-            best = self.propose_rule(current_instructions=instruction, examples_feedback=feedback_text(examples)).best
-        raw = str(getattr(best, "rule", ""))
+            guarded = self.propose_rule(current_instructions=instruction, examples_feedback=feedback_text(examples))
+        raw = str(getattr(guarded.best, "rule", ""))
         try:
+            if guarded.best is None:  # no attempt answered (a spent budget, a model error): say why
+                raise RuleRefused(guarded.channel.feedback[-1] if guarded.channel.feedback else "no answer")
             rule = clean_rule(raw, instruction)
         except RuleRefused as refused:
             self.log.append({"component": component, "rule": str(raw), "refused": str(refused)})
