@@ -117,3 +117,21 @@ def test_serving_a_version_exports_its_budget_headroom(runtime):
     sample = metrics().registry.get_sample_value
     assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "latency"}) == pytest.approx(0.1)
     assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "tokens"}) == pytest.approx(0.35)
+
+
+def test_an_evaluated_version_is_recorded_under_its_own_name(config, monkeypatch, tmp_path):
+    from test_planning import PLAN_REPLY
+
+    from plancoder import monitor
+    from plancoder.scripted import Script
+
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    runtime = build_runtime(config, {}, cache=False)
+    registry_for(runtime, "planner").save(role_program("planner").build(runtime), {"kind": "candidate"})
+    args = ["eval", "--role", "planner", "--split", "test", "--limit", "1", "--version", "v1"]
+    model = Script([PLAN_REPLY] * 3).spec
+    result = CliRunner().invoke(app, [*args, "--config", str(config), "--model", model, "--out-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "eval_report.json").read_text())["planner"]
+    assert report["program_version"] == "v1" and report["tasks"][0]["version"] == "v1"
+    assert [o.version for o in monitor.load_observations(0)] == ["v1"]  # never counted as the baseline's

@@ -44,6 +44,13 @@ class ProductionCaps(_Strict):
 
     max_latency_ratio: float = Field(default=1.20, gt=0, description="Candidate / baseline mean latency.")
     max_token_ratio: float = Field(default=1.25, gt=0, description="Candidate / baseline mean tokens per call.")
+    gain_confidence: float = Field(
+        default=0.9,
+        ge=0,
+        lt=1,
+        description="How sure the score gain must be: its one-sided bootstrap lower bound over the paired "
+        "validation tasks at this confidence must be above 0 (0: any gain counts).",
+    )
 
 
 class DataLimits(_Strict):

@@ -26,11 +26,13 @@ from plancoder.tracking import Run, tracked_run
 BUG_KEYS = ("id", "module", "split", "file", "operator", "lineno", "original_line", "mutated_line", "description")
 
 
-def coder_task(runtime: Runtime, bug: dict[str, Any], coder: Coder, model: str | None) -> dict[str, Any]:
-    """Run the Coder on one seeded bug; a crash of the role is a failed task, not a failed eval."""
+def coder_task(
+    runtime: Runtime, bug: dict[str, Any], coder: Coder, model: str | None, version: str = "baseline"
+) -> dict[str, Any]:
+    """Run the Coder (``version`` of its program) on one seeded bug; a crash of the role is a failed task."""
     with materialized(bug) as project:
         try:
-            report = fix_file(runtime, project, bug["file"], bug["test_cmd"], model=model, coder=coder)
+            report = fix_file(runtime, project, bug["file"], bug["test_cmd"], model=model, coder=coder, version=version)
         except PlancoderError as error:
             report = FixReport(False, 0, "", None, 0.0, {}, 0.0, "", history=[{"error": str(error)}])
     gold = dspy.Example(bug=bug)
@@ -129,7 +131,7 @@ def evaluate_coder(
     version, coder = program or ("baseline", make_coder(runtime))
     settings = {"suite_version": SUITE_VERSION, "variant": coder.variant, "max_attempts": coder.max_attempts}
     settings["program_version"] = version
-    run_one = lambda bug: coder_task(runtime, bug, coder, model)  # noqa: E731
+    run_one = lambda bug: coder_task(runtime, bug, coder, model, version)  # noqa: E731
     return _section(runtime, "coder", split, model, Job(bugs, run_one, summarize, settings, on_task))
 
 
@@ -143,7 +145,7 @@ def evaluate_planner(
 ) -> dict[str, Any]:
     """The Planner (the configured one, or ``program`` = (version, module)) over planning tasks."""
     version, planner = program or ("baseline", make_planner(runtime))
-    run_one = lambda task: planner_task(runtime, task, planner, model)  # noqa: E731
+    run_one = lambda task: planner_task(runtime, task, planner, model, version)  # noqa: E731
     cfg = runtime.settings.planner
     settings = {"attempts": cfg.attempts, "max_steps": cfg.max_steps, "guard": cfg.guard, "program_version": version}
     return _section(runtime, "planner", split, model, Job(items, run_one, summarize_plans, settings, on_task))

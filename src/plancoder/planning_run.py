@@ -56,8 +56,10 @@ def plan_task(
     return record
 
 
-def planner_task(runtime: Runtime, task: dict[str, Any], planner: Planner, model: str | None) -> dict[str, Any]:
-    record = plan_task(runtime, task["task"], task.get("context", ""), model, planner)
+def planner_task(
+    runtime: Runtime, task: dict[str, Any], planner: Planner, model: str | None, version: str = "baseline"
+) -> dict[str, Any]:
+    record = plan_task(runtime, task["task"], task.get("context", ""), model, planner, version)
     score, reasons = judge(record.pop("plan_object"), task, record["constitution"])
     return {
         "id": task["id"],

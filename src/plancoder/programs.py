@@ -36,7 +36,7 @@ class RoleProgram:
     build: Callable[[Runtime], dspy.Module]
     items: Callable[[str, int | None], list[dict[str, Any]]]
     example: Callable[[dict[str, Any]], dspy.Example]
-    run_task: Callable[[Runtime, dict[str, Any], dspy.Module], dict[str, Any]]
+    run_task: Callable[..., dict[str, Any]]  # (runtime, task, program, version="baseline") -> record
     metric: Callable[..., dspy.Prediction]
     call: Callable[[dspy.Module, dict[str, Any]], dspy.Prediction]
 
@@ -68,7 +68,7 @@ ROLE_PROGRAMS = {
         build=make_coder,
         items=lambda split, limit: load_bugs(None, split, limit),
         example=lambda bug: dspy.Example(bug=bug).with_inputs("bug"),
-        run_task=lambda runtime, bug, program: coder_task(runtime, bug, program, None),
+        run_task=lambda runtime, bug, program, version="baseline": coder_task(runtime, bug, program, None, version),
         metric=coder_metric,
         call=_coder_call,
     ),
@@ -79,7 +79,7 @@ ROLE_PROGRAMS = {
         example=lambda t: dspy.Example(task=t["task"], context=t.get("context", ""), gold=t).with_inputs(
             "task", "context"
         ),
-        run_task=lambda runtime, task, program: planner_task(runtime, task, program, None),
+        run_task=lambda runtime, task, program, version="baseline": planner_task(runtime, task, program, None, version),
         metric=planner_metric,
         call=_planner_call,
     ),

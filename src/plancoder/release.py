@@ -17,6 +17,7 @@ from plancoder.checks import ReleaseOutput
 from plancoder.constitution import load_constitution
 from plancoder.programs import RoleProgram, with_instructions
 from plancoder.runtime import Runtime
+from plancoder.stats import bootstrap_mean_low
 
 BASELINE_NAME = "baseline"
 
@@ -34,7 +35,8 @@ def measure(
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in programs}
     for number, item in enumerate(items, 1):
         for name, program in programs.items():
-            records[name].append(role.run_task(runtime, item, program))
+            label = BASELINE_NAME if name == BASELINE_NAME else f"candidate-{name}"  # as the monitor records it
+            records[name].append(role.run_task(runtime, item, program, label))
         progress(f"measured task {number}/{len(items)} on {len(programs)} programs")
     baseline_instructions = role.instructions(programs[BASELINE_NAME])
     return {"baseline_instructions": baseline_instructions, "candidates": candidates, "records": records}
@@ -103,19 +105,41 @@ def _judge(
     cand = totals(measured["records"][str(index)])
     findings = verdict(runtime, budget, role.role, cand, base)
     reasons = [f"Article {f['article']} ({f['title']}): {f['message']}" for f in findings]
+    low = gain_lower_bound(measured["records"], str(index), budget.production.gain_confidence)
     if cand["score"] <= base["score"]:
         reasons.append(f"score {cand['score']} does not improve on the baseline's {base['score']}")
+    elif low is not None and low <= 0:
+        reasons.append(noise_reason(cand["score"] - base["score"], cand["tasks"], budget, low))
     instructions = measured["candidates"][index]
     return {
         "index": index,
         "instructions": instructions,
         "totals": cand,
         "ratios": ratios(cand, base),
+        "gain_lower_bound": low,
         "constitution": findings,
         "accepted": not reasons,
         "reasons": reasons,
         "prompt_diff": prompt_diff(measured["baseline_instructions"], instructions, f"candidate_{index}"),
     }
+
+
+def gain_lower_bound(records: dict[str, list[dict[str, Any]]], name: str, confidence: float) -> float | None:
+    """The bootstrap lower bound of the candidate's mean per-task score gain (None when not asked for)."""
+    if not confidence:
+        return None
+    pairs = zip(records[name], records[BASELINE_NAME], strict=True)
+    return bootstrap_mean_low([c["score"] - b["score"] for c, b in pairs], confidence)
+
+
+def noise_reason(gain: float, tasks: int, budget: RoleBudget, low: float) -> str:
+    """Measured: both Planner candidates accepted on a gain from one or two of 4-6 validation tasks scored
+    below the baseline on the held-out test split."""
+    confidence = budget.production.gain_confidence
+    return (
+        f"the score gain +{gain:.3f} on {tasks} validation tasks may be noise: its {confidence:.0%} bootstrap "
+        f"lower bound is {low:+.4f} (use more validation tasks, or find a gain on most of them)"
+    )
 
 
 def prompt_diff(baseline: dict[str, str], candidate: dict[str, str], name: str) -> str:

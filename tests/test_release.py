@@ -1,0 +1,61 @@
+"""The release decision: a candidate ships only when it is within the caps and its gain is unlikely to be noise."""
+
+import pytest
+
+from plancoder.budget import OptimizerCaps, RoleBudget
+from plancoder.programs import role_program
+from plancoder.release import decide
+from plancoder.runtime import build_runtime
+from plancoder.stats import bootstrap_mean_low
+
+FIRST_RUN_DELTAS = [0.933, -0.075, 0.0, 0.0]  # the real Planner run's accepted candidate, per validation task
+
+
+def test_the_bootstrap_lower_bound_separates_a_steady_gain_from_one_lucky_task():
+    assert bootstrap_mean_low([0.2] * 6, 0.9) == 0.2
+    assert bootstrap_mean_low(FIRST_RUN_DELTAS, 0.9) <= 0 < sum(FIRST_RUN_DELTAS)
+    assert bootstrap_mean_low([0.3, 0.25, 0.4, 0.1, 0.2, -0.05], 0.9) > 0
+    assert bootstrap_mean_low(FIRST_RUN_DELTAS, 0.9) == bootstrap_mean_low(FIRST_RUN_DELTAS, 0.9)  # seeded
+    assert bootstrap_mean_low([], 0.9) == 0.0
+
+
+def record(score):
+    return {"score": score, "tokens": {"total_tokens": 1000}, "latency_s": 10.0, "valid": True, "constitution": []}
+
+
+def measured(deltas):
+    base = [0.05, 0.6, 0.5, 0.5][: len(deltas)] + [0.5] * max(0, len(deltas) - 4)
+    records = {"baseline": [record(b) for b in base], "1": [record(b + d) for b, d in zip(base, deltas, strict=True)]}
+    return {"baseline_instructions": {"p": "old"}, "candidates": {1: {"p": "new"}}, "records": records}
+
+
+@pytest.fixture
+def runtime():
+    return build_runtime(None, {"PLANCODER_TRACKING": "off"}, cache=False)
+
+
+@pytest.fixture
+def role_program_planner():
+    return role_program("planner")
+
+
+@pytest.mark.parametrize(
+    ("deltas", "confidence", "accepted"),
+    [
+        (FIRST_RUN_DELTAS, 0.9, False),
+        (FIRST_RUN_DELTAS, 0.0, True),  # 0 turns the check off: any gain counts
+        ([0.3, 0.25, 0.4, 0.1, 0.2, 0.05], 0.9, True),
+    ],
+)
+def test_a_gain_from_one_or_two_tasks_is_rejected_as_noise(runtime, role_program_planner, deltas, confidence, accepted):
+    caps = OptimizerCaps(max_metric_calls=1, max_wall_minutes=1, max_reflection_tokens=1)
+    budget = RoleBudget(optimizer=caps, production={"gain_confidence": confidence})
+    (candidate,) = decide(runtime, role_program_planner, budget, measured(deltas))["candidates"]
+    assert candidate["accepted"] == accepted
+    if not accepted:
+        assert candidate["gain_lower_bound"] <= 0
+        assert candidate["reasons"] == [
+            f"the score gain +{sum(deltas) / len(deltas):.3f} on 4 validation tasks may be noise: its 90% bootstrap "
+            f"lower bound is {candidate['gain_lower_bound']:+.4f} "
+            "(use more validation tasks, or find a gain on most of them)"
+        ]
