@@ -97,21 +97,34 @@ LEAD = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)]|rule\s*\d*\s*:|new rule\s*:)\s*", 
 
 
 def clean_rule(raw: str, instruction: str) -> str:
-    """The rule's first sentence without list marks or quotes; ``RuleRefused`` says why one is unusable."""
-    line = next((line for line in str(raw).splitlines() if line.strip() and not line.strip().startswith("```")), "")
-    rule = first_sentence(LEAD.sub("", line).strip().strip("\"'`").strip())
-    words = rule.split()
-    if rule.endswith("?"):
-        raise RuleRefused(f"not a rule: {rule[:80]!r}")
-    if not MIN_RULE_WORDS <= len(words) <= MAX_RULE_WORDS:
-        raise RuleRefused(f"a rule has {MIN_RULE_WORDS} to {MAX_RULE_WORDS} words, this one {len(words)}")
-    if repetitive(words):
-        raise RuleRefused(f"repetitive: {rule[:80]!r}")
-    if len(QUOTED.findall(rule)) >= 2:
-        raise RuleRefused(f"names the examples' specifics, not a rule for every task: {rule[:80]!r}")
-    if _norm(rule) in _norm(instruction):
-        raise RuleRefused(f"already in the instructions: {rule[:80]!r}")
+    """The usable rule in the model's answer; ``RuleRefused`` says why there is none."""
+    rule = rule_text(raw)
+    problem = refusal(rule, instruction)
+    if problem:
+        raise RuleRefused(problem)
     return rule if rule.endswith((".", "!")) else rule + "."
+
+
+def rule_text(raw: str) -> str:
+    """The first sentence of the answer's first line that is not a code fence, without list marks or quotes."""
+    line = next((line for line in str(raw).splitlines() if line.strip() and not line.strip().startswith("```")), "")
+    return first_sentence(LEAD.sub("", line).strip().strip("\"'`").strip())
+
+
+def refusal(rule: str, instruction: str) -> str:
+    """Why ``rule`` cannot be used ("" when it can)."""
+    words, shown = rule.split(), rule[:80]
+    problems = [
+        (rule.endswith("?"), f"not a rule: {shown!r}"),
+        (
+            not MIN_RULE_WORDS <= len(words) <= MAX_RULE_WORDS,
+            f"a rule has {MIN_RULE_WORDS} to {MAX_RULE_WORDS} words, this one {len(words)}",
+        ),
+        (repetitive(words), f"repetitive: {shown!r}"),
+        (len(QUOTED.findall(rule)) >= 2, f"names the examples' specifics, not a rule for every task: {shown!r}"),
+        (_norm(rule) in _norm(instruction), f"already in the instructions: {shown!r}"),
+    ]
+    return next((why for found, why in problems if found), "")
 
 
 QUOTED = re.compile(r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]{1,40}`|"[^"\n]{1,40}")(?!\w)""")
