@@ -55,6 +55,7 @@ def test_a_rule_is_cleaned_to_one_sentence(raw, rule):
         ("Break a task into steps.", "already in the instructions"),
         ("Add a step that covers 'params', 'query' and 'docs'.", "names the examples' specifics"),
         ("Remove the `build` and `deps` steps from the plan.", "names the examples' specifics"),
+        ("Fix line 48: the original line `return a if a < b else b` was wrong.", "names the examples' specifics"),
         ("Add a step that covers 'tests' before the release.", None),
         ("Don't add steps that aren't needed.", None),
         (" ".join(["word"] * 2 + [f"w{i}" for i in range(45)]), "this one 47"),

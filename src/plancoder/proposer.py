@@ -6,7 +6,7 @@ embedded 1.5B model every real run failed that way: a sentence repeated up to th
 asks a narrower question, through a typed DSPy signature: from the feedback on the failed examples,
 write ONE general rule. The proposal is the current instruction with the rule appended under a
 "Rules learned from feedback" list. A rule that is empty, too long, a question, repetitive, names
-the examples' specifics (two quoted names or more) or is already there is asked for again with
+the examples' specifics (two quoted names, pieces of code or line numbers) or is already there is asked for again with
 the reason (``dspy.BestOfN`` through ``Guarded``, ``ATTEMPTS`` calls at most); one still unusable
 then is refused (GEPA logs it and skips that iteration). At most ``MAX_RULES`` rules are kept (the
 oldest goes), so an optimized prompt costs a bounded number of extra tokens (Article VI).
@@ -121,16 +121,17 @@ def refusal(rule: str, instruction: str) -> str:
             f"a rule has {MIN_RULE_WORDS} to {MAX_RULE_WORDS} words, this one {len(words)}",
         ),
         (repetitive(words), f"repetitive: {shown!r}"),
-        (len(QUOTED.findall(rule)) >= 2, f"names the examples' specifics, not a rule for every task: {shown!r}"),
+        (len(SPECIFIC.findall(rule)) >= 2, f"names the examples' specifics, not a rule for every task: {shown!r}"),
         (_norm(rule) in _norm(instruction), f"already in the instructions: {shown!r}"),
     ]
     return next((why for found, why in problems if found), "")
 
 
-QUOTED = re.compile(r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]{1,40}`|"[^"\n]{1,40}")(?!\w)""")
-"""A quoted name. Measured: rules listing the examples' keywords ("covers 'params', 'query', ...") or
-steps scored higher on 4 validation tasks and lower on the held-out test split (6/11 valid plans
-against the baseline's 9/11)."""
+SPECIFIC = re.compile(r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]+`|"[^"\n]+")(?!\w)|\bline \d+""", re.IGNORECASE)
+"""A quoted name, a quoted piece of code or a line number. Measured: Planner rules listing the examples'
+keywords ("covers 'params', 'query', ...") scored higher on 4 validation tasks and lower on the
+held-out test split (6/11 valid plans against the baseline's 9/11); a Coder rule copied one bug's fix
+("Fix the comparison_swap at line 48: the original line `...` became `...`")."""
 
 
 def first_sentence(text: str) -> str:
