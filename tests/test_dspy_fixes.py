@@ -3,7 +3,6 @@
 import logging
 
 import dspy
-from dspy.primitives import module as dspy_module
 
 from plancoder import dspy_fixes
 from plancoder.scripted import Script, chat_answer
@@ -17,7 +16,7 @@ class Echo(dspy.Module):
 def test_the_check_is_installed_exactly_where_dspy_still_walks_the_stack():
     dspy_fixes.apply()
     dspy_fixes.apply()  # idempotent
-    patched = dspy_module.Module.__getattribute__ is dspy_fixes._getattribute
+    patched = dspy.Module.__getattribute__ is dspy_fixes._getattribute
     assert patched == dspy.__version__.startswith("3.0")  # 3.4 asks the immediate caller itself
     assert not dspy_fixes.walks_the_stack()
 

@@ -13,7 +13,7 @@ import logging
 import sys
 from typing import Any
 
-from dspy.primitives import module as dspy_module
+import dspy
 
 log = logging.getLogger("dspy.primitives.module")
 
@@ -21,7 +21,7 @@ log = logging.getLogger("dspy.primitives.module")
 def walks_the_stack() -> bool:
     """True when the installed DSPy's ``Module.__getattribute__`` calls ``inspect.stack()``."""
     try:
-        return "inspect.stack()" in inspect.getsource(dspy_module.Module.__getattribute__)
+        return "inspect.stack()" in inspect.getsource(dspy.Module.__getattribute__)
     except (OSError, TypeError):
         return False
 
@@ -38,5 +38,5 @@ def _getattribute(self: Any, name: str) -> Any:
 
 def apply() -> None:
     """Install the one-frame check where DSPy still walks the stack; idempotent."""
-    if dspy_module.Module.__getattribute__ is not _getattribute and walks_the_stack():
-        dspy_module.Module.__getattribute__ = _getattribute
+    if dspy.Module.__getattribute__ is not _getattribute and walks_the_stack():
+        dspy.Module.__getattribute__ = _getattribute  # dspy.Module: its module path differs in DSPy 2.6

@@ -163,7 +163,7 @@ def with_rule(instruction: str, rule: str) -> str:
 
 def gepa_accepts_proposer() -> bool:
     """DSPy 3.4's GEPA takes ``instruction_proposer``; 3.0's does not."""
-    return "instruction_proposer" in inspect.signature(dspy.GEPA.__init__).parameters
+    return "instruction_proposer" in inspect.signature(dspy.GEPA).parameters
 
 
 @contextlib.contextmanager
