@@ -6,9 +6,9 @@ embedded 1.5B model every real run failed that way: a sentence repeated up to th
 asks a narrower question, through a typed DSPy signature: from the feedback on the failed examples,
 write ONE general rule. The proposal is the current instruction with the rule appended under a
 "Rules learned from feedback" list. A rule that is empty, too long, a question, repetitive, names
-the examples' specifics (two quoted names, pieces of code or line numbers) or is already there is asked for again with
-the reason (``dspy.BestOfN`` through ``Guarded``, ``ATTEMPTS`` calls at most); one still unusable
-then is refused (GEPA logs it and skips that iteration). At most ``MAX_RULES`` rules are kept (the
+the examples' specifics (two quoted names, pieces of code or line numbers) or is already there is
+asked for again with the reason (``dspy.BestOfN`` through ``Guarded``, ``ATTEMPTS`` calls at most);
+one still unusable then is refused (GEPA logs it and skips that iteration). At most ``MAX_RULES`` rules are kept (the
 oldest goes), so an optimized prompt costs a bounded number of extra tokens (Article VI).
 """
 
@@ -71,7 +71,7 @@ class RuleProposer:
                 raise RuleRefused(guarded.channel.feedback[-1] if guarded.channel.feedback else "no answer")
             rule = clean_rule(raw, instruction)
         except RuleRefused as refused:
-            self.log.append({"component": component, "rule": str(raw), "refused": str(refused)})
+            self.log.append({"component": component, "rule": raw, "refused": str(refused)})
             raise
         self.log.append({"component": component, "rule": rule, "refused": ""})
         return with_rule(instruction, rule)

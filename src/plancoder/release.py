@@ -105,11 +105,12 @@ def _judge(
     cand = totals(measured["records"][str(index)])
     findings = verdict(runtime, budget, role.role, cand, base)
     reasons = [f"Article {f['article']} ({f['title']}): {f['message']}" for f in findings]
-    low = gain_lower_bound(measured["records"], str(index), budget.production.gain_confidence)
+    confidence = budget.production.gain_confidence
+    low = gain_lower_bound(measured["records"], str(index), confidence)
     if cand["score"] <= base["score"]:
         reasons.append(f"score {cand['score']} does not improve on the baseline's {base['score']}")
     elif low is not None and low <= 0:
-        reasons.append(noise_reason(cand["score"] - base["score"], cand["tasks"], budget, low))
+        reasons.append(noise_reason(cand["score"] - base["score"], cand["tasks"], confidence, low))
     instructions = measured["candidates"][index]
     return {
         "index": index,
@@ -132,10 +133,9 @@ def gain_lower_bound(records: dict[str, list[dict[str, Any]]], name: str, confid
     return bootstrap_mean_low([c["score"] - b["score"] for c, b in pairs], confidence)
 
 
-def noise_reason(gain: float, tasks: int, budget: RoleBudget, low: float) -> str:
+def noise_reason(gain: float, tasks: int, confidence: float, low: float) -> str:
     """Measured: both Planner candidates accepted on a gain from one or two of 4-6 validation tasks scored
     below the baseline on the held-out test split."""
-    confidence = budget.production.gain_confidence
     return (
         f"the score gain +{gain:.3f} on {tasks} validation tasks may be noise: its {confidence:.0%} bootstrap "
         f"lower bound is {low:+.4f} (use more validation tasks, or find a gain on most of them)"

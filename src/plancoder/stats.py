@@ -1,4 +1,5 @@
-"""Small statistics for reports: Wilson intervals for rates, normal intervals for means."""
+"""Small statistics for reports: Wilson intervals for rates, normal intervals for means, and a
+bootstrap lower bound for paired gains (the optimizer's release decision)."""
 
 import math
 import random
