@@ -1,6 +1,7 @@
 import dspy
+import pytest
 
-from plancoder.metrics import coder_metric, failing_tests
+from plancoder.metrics import bug_function, coder_metric, failing_tests
 from plancoder.stats import mean_interval, wilson_interval
 
 OUTPUT = """F.
@@ -30,6 +31,34 @@ def test_metric_feedback_names_the_failing_test_and_the_seeded_bug():
     assert result.score == 0.25
     assert "FAILED test_calc.py::test_add - assert -1 == 5" in result.feedback
     assert "arithmetic_swap at line 3" in result.feedback and "`return a + b` became `return a - b`" in result.feedback
+
+
+BUGGY = "class Calc:\n    def add(self, a, b):\n        return a - b\n\n\ndef twice(x):\n    return 2 * x\n"
+
+
+@pytest.mark.parametrize(
+    ("rewrote", "said"),
+    [
+        (["`Calc.add`"], "The proposals rewrote `Calc.add`, the function with the bug, without undoing it."),
+        (["twice", "`twice`"], "The proposals rewrote `twice`, not `Calc.add`."),
+        ([], "became `return a - b`."),
+    ],
+)
+def test_metric_feedback_says_whether_the_proposals_rewrote_the_function_with_the_bug(rewrote, said):
+    bug = {**BUG, "buggy_source": BUGGY}
+    history = [{"error": "", "test_output": OUTPUT, "function_name": name} for name in rewrote]
+    feedback = coder_metric(
+        dspy.Example(bug=bug), dspy.Prediction(passed=False, attempts=1, score=0.2, history=history)
+    ).feedback
+    assert "arithmetic_swap at line 3 in `Calc.add`:" in feedback and feedback.endswith(said)
+
+
+def test_the_function_with_the_bug_is_the_innermost_one_or_none():
+    assert bug_function({**BUG, "buggy_source": BUGGY}) == "Calc.add"
+    assert bug_function({**BUG, "lineno": 4, "buggy_source": BUGGY}) == ""
+    assert bug_function({**BUG, "lineno": 4, "mutated_line": "", "buggy_source": BUGGY}) == "Calc.add"
+    assert bug_function({**BUG, "buggy_source": "def broken(:\n"}) == ""
+    assert bug_function(BUG) == ""
 
 
 def test_metric_feedback_for_an_edit_that_could_not_be_applied():

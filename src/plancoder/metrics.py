@@ -1,5 +1,6 @@
 """Per-role metrics that return ``dspy.Prediction(score, feedback)``, ready for GEPA."""
 
+import ast
 import re
 from typing import Any
 
@@ -7,6 +8,7 @@ import dspy
 
 from plancoder.checks import CODER_SAYS_ITSELF
 from plancoder.constitution import finding_lines
+from plancoder.edits import functions
 
 FAILURE_LINE = re.compile(r"^(FAILED .*|E  .*|.*Error: .*)$", re.MULTILINE)
 
@@ -17,14 +19,43 @@ def failing_tests(output: str, limit: int = 12) -> str:
     return "\n".join(list(dict.fromkeys(lines))[:limit])
 
 
-def _bug_hint(gold: Any) -> str:
+def _bug_hint(gold: Any, pred: Any) -> str:
+    """Where the seeded bug was and whether the proposals rewrote that function: the facts GEPA's
+    reflection can turn into a general rule (the line alone led it to copy the fix)."""
     bug = getattr(gold, "bug", None) or {}
     if not bug:
         return ""
-    return (
-        f" The seeded bug was a {bug['operator']} at line {bug['lineno']}: the original line "
-        f"`{bug['original_line']}` became `{bug['mutated_line'] or '(deleted)'}`."
+    where = bug_function(bug)
+    hint = (
+        f" The seeded bug was a {bug['operator']} at line {bug['lineno']}{f' in `{where}`' if where else ''}: "
+        f"the original line `{bug['original_line']}` became `{bug['mutated_line'] or '(deleted)'}`."
     )
+    rewrote = sorted({str(a.get("function_name", "")).strip("` ") for a in pred.history or []} - {""})
+    if where and rewrote:
+        named = ", ".join(f"`{name}`" for name in rewrote)
+        hint += f" The proposals rewrote {named}" + (
+            ", the function with the bug, without undoing it." if where in rewrote else f", not `{where}`."
+        )
+    return hint
+
+
+def bug_function(bug: dict[str, Any]) -> str:
+    """The innermost function (``name`` or ``Class.method``) of the buggy source that holds the bug's line
+    (for a deleted last line, the line before it)."""
+    try:
+        found = functions(ast.parse(bug.get("buggy_source", "")))
+    except SyntaxError:
+        return ""
+    lines = (bug["lineno"], bug["lineno"] - 1) if not bug.get("mutated_line") else (bug["lineno"],)
+    for line in lines:
+        holding = [
+            (node.end_lineno - node.lineno, name)
+            for name, node in found.items()
+            if node.lineno <= line <= node.end_lineno
+        ]
+        if holding:
+            return min(holding)[1]
+    return ""
 
 
 def coder_metric(
@@ -41,4 +72,6 @@ def coder_metric(
         why = f"The last proposal could not be applied: {last['error']}."
     else:
         why = f"After {pred.attempts} attempt(s) the tests still fail:\n{failing_tests(last.get('test_output', ''))}"
-    return dspy.Prediction(score=float(pred.score), feedback=" ".join(filter(None, [why + _bug_hint(gold), articles])))
+    return dspy.Prediction(
+        score=float(pred.score), feedback=" ".join(filter(None, [why + _bug_hint(gold, pred), articles]))
+    )

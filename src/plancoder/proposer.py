@@ -6,10 +6,11 @@ embedded 1.5B model every real run failed that way: a sentence repeated up to th
 asks a narrower question, through a typed DSPy signature: from the feedback on the failed examples,
 write ONE general rule. The proposal is the current instruction with the rule appended under a
 "Rules learned from feedback" list. A rule that is empty, too long, a question, repetitive, names
-the examples' specifics (two quoted names, pieces of code or line numbers) or is already there is
-asked for again with the reason (``dspy.BestOfN`` through ``Guarded``, ``ATTEMPTS`` calls at most);
-one still unusable then is refused (GEPA logs it and skips that iteration). At most ``MAX_RULES`` rules are kept (the
-oldest goes), so an optimized prompt costs a bounded number of extra tokens (Article VI).
+the examples' specifics (two quoted names, pieces of code, line numbers or class names; one file
+name) or is already there is asked for again with the reason (``dspy.BestOfN`` through
+``Guarded``, ``ATTEMPTS`` calls at most); one still unusable then is refused (GEPA logs it and
+skips that iteration). At most ``MAX_RULES`` rules are kept (the oldest goes), so an optimized
+prompt costs a bounded number of extra tokens (Article VI).
 """
 
 import contextlib
@@ -121,17 +122,26 @@ def refusal(rule: str, instruction: str) -> str:
             f"a rule has {MIN_RULE_WORDS} to {MAX_RULE_WORDS} words, this one {len(words)}",
         ),
         (repetitive(words), f"repetitive: {shown!r}"),
-        (len(SPECIFIC.findall(rule)) >= 2, f"names the examples' specifics, not a rule for every task: {shown!r}"),
+        (
+            len(SPECIFIC.findall(rule)) >= 2 or FILE_NAME.search(rule) is not None,
+            f"names the examples' specifics, not a rule for every task: {shown!r}",
+        ),
         (_norm(rule) in _norm(instruction), f"already in the instructions: {shown!r}"),
     ]
     return next((why for found, why in problems if found), "")
 
 
-SPECIFIC = re.compile(r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]+`|"[^"\n]+")(?!\w)|\bline \d+""", re.IGNORECASE)
-"""A quoted name, a quoted piece of code or a line number. Measured: Planner rules listing the examples'
-keywords ("covers 'params', 'query', ...") scored higher on 4 validation tasks and lower on the
-held-out test split (6/11 valid plans against the baseline's 9/11); a Coder rule copied one bug's fix
-("Fix the comparison_swap at line 48: the original line `...` became `...`")."""
+SPECIFIC = re.compile(
+    r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]+`|"[^"\n]+")(?!\w)|\b[Ll]ine \d+"""  # quoted names or code, line numbers
+    r"|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b"  # CamelCase names: classes, exceptions
+)
+"""A quoted name, a quoted piece of code, a line number or a class name (two make a rule specific).
+Measured: Planner rules listing the examples' keywords ("covers 'params', 'query', ...") scored
+higher on 4 validation tasks and lower on the held-out test split (6/11 valid plans against the
+baseline's 9/11); a Coder rule copied one bug's fix ("Fix the comparison_swap at line 48: the
+original line `...` became `...`")."""
+FILE_NAME = re.compile(r"\b[\w-]+\.py\b")
+"""One file name is enough ("Fix the arithmetic_swap function in the age_calc.py file ...")."""
 
 
 def first_sentence(text: str) -> str:
