@@ -20,7 +20,10 @@ def test_the_embedded_coder_fixes_the_demo_bug(tmp_path):
         assert (project / bug["file"]).read_text() == bug["buggy_source"]
     assert report.attempts >= 1 and report.tokens["prompt_tokens"] > 100
     assert report.model == "local/qwen2.5-coder-0.5b"
-    assert report.history[0]["reasoning"]
+    # every attempt keeps its reasoning, or says why the answer could not be parsed (on a fresh install on
+    # 2026-12-02 the 0.5B model's first answer on the demo bug did not parse; earlier installs parsed it)
+    assert all(a["reasoning"] or "could not be parsed" in a["error"] for a in report.history)
+    assert any(a["reasoning"] for a in report.history)
     if report.passed:
         assert report.diff and report.score == round(0.9 ** len(report.constitution), 4)
     else:

@@ -26,17 +26,20 @@ def _bug_hint(gold: Any, pred: Any) -> str:
     if not bug:
         return ""
     where = bug_function(bug)
-    hint = (
+    return (
         f" The seeded bug was a {bug['operator']} at line {bug['lineno']}{f' in `{where}`' if where else ''}: "
         f"the original line `{bug['original_line']}` became `{bug['mutated_line'] or '(deleted)'}`."
+    ) + _rewrote_hint(where, pred.history or [])
+
+
+def _rewrote_hint(where: str, history: list[dict[str, Any]]) -> str:
+    rewrote = sorted({str(a.get("function_name", "")).strip("` ") for a in history} - {""})
+    if not (where and rewrote):
+        return ""
+    named = ", ".join(f"`{name}`" for name in rewrote)
+    return f" The proposals rewrote {named}" + (
+        ", the function with the bug, without undoing it." if where in rewrote else f", not `{where}`."
     )
-    rewrote = sorted({str(a.get("function_name", "")).strip("` ") for a in pred.history or []} - {""})
-    if where and rewrote:
-        named = ", ".join(f"`{name}`" for name in rewrote)
-        hint += f" The proposals rewrote {named}" + (
-            ", the function with the bug, without undoing it." if where in rewrote else f", not `{where}`."
-        )
-    return hint
 
 
 def bug_function(bug: dict[str, Any]) -> str:
@@ -49,9 +52,9 @@ def bug_function(bug: dict[str, Any]) -> str:
     lines = (bug["lineno"], bug["lineno"] - 1) if not bug.get("mutated_line") else (bug["lineno"],)
     for line in lines:
         holding = [
-            (node.end_lineno - node.lineno, name)
+            (end - node.lineno, name)
             for name, node in found.items()
-            if node.lineno <= line <= node.end_lineno
+            if node.lineno <= line <= (end := node.end_lineno or node.lineno)
         ]
         if holding:
             return min(holding)[1]
