@@ -33,6 +33,12 @@ def test_metric_feedback_names_the_failing_test_and_the_seeded_bug():
     assert "arithmetic_swap at line 3" in result.feedback and "`return a + b` became `return a - b`" in result.feedback
 
 
+DEFINITIONS = {
+    "Calc.add": "def add(self, a, b):\n    return a + b",
+    "add": "def add(self, a, b):\n    return a + b",
+    "twice": "def twice(x):\n    return x + x",
+    "nowhere": "def nowhere():\n    return 0",
+}
 BUGGY = "class Calc:\n    def add(self, a, b):\n        return a - b\n\n\ndef twice(x):\n    return 2 * x\n"
 
 
@@ -40,13 +46,18 @@ BUGGY = "class Calc:\n    def add(self, a, b):\n        return a - b\n\n\ndef tw
     ("rewrote", "said"),
     [
         (["`Calc.add`"], "The proposals rewrote `Calc.add`, the function with the bug, without undoing it."),
+        (["add()"], "The proposals rewrote `Calc.add`, the function with the bug, without undoing it."),
         (["twice", "`twice`"], "The proposals rewrote `twice`, not `Calc.add`."),
+        (["nowhere"], "became `return a - b`."),  # an edit that could not be applied rewrote nothing
         ([], "became `return a - b`."),
     ],
 )
 def test_metric_feedback_says_whether_the_proposals_rewrote_the_function_with_the_bug(rewrote, said):
     bug = {**BUG, "buggy_source": BUGGY}
-    history = [{"error": "", "test_output": OUTPUT, "function_name": name} for name in rewrote]
+    history = [
+        {"error": "", "test_output": OUTPUT, "function_name": name, "fixed_function": DEFINITIONS[name.strip("`()")]}
+        for name in rewrote
+    ]
     feedback = coder_metric(
         dspy.Example(bug=bug), dspy.Prediction(passed=False, attempts=1, score=0.2, history=history)
     ).feedback

@@ -67,6 +67,11 @@ def _resolve(name: str, new_name: str, known: dict[str, ast.AST]) -> str:
     raise EditError(f"there is no function named `{name or new_name}`; functions in the file: {', '.join(known)}")
 
 
+def target_function(source: str, name: str, code: str) -> str:
+    """The function (``name`` or ``Class.method``) that ``replace_function`` replaces; ``EditError`` if none."""
+    return _resolve(name, _new_definition(code).name, functions(_parse(source, "the original file")))
+
+
 def replace_function(source: str, name: str, code: str) -> str:
     """``source`` with function ``name`` replaced by the definition in ``code`` (re-indented)."""
     tree = _parse(source, "the original file")

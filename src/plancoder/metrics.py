@@ -1,6 +1,7 @@
 """Per-role metrics that return ``dspy.Prediction(score, feedback)``, ready for GEPA."""
 
 import ast
+import contextlib
 import re
 from typing import Any
 
@@ -8,7 +9,7 @@ import dspy
 
 from plancoder.checks import CODER_SAYS_ITSELF
 from plancoder.constitution import finding_lines
-from plancoder.edits import functions
+from plancoder.edits import EditError, functions, target_function
 
 FAILURE_LINE = re.compile(r"^(FAILED .*|E  .*|.*Error: .*)$", re.MULTILINE)
 
@@ -29,17 +30,27 @@ def _bug_hint(gold: Any, pred: Any) -> str:
     return (
         f" The seeded bug was a {bug['operator']} at line {bug['lineno']}{f' in `{where}`' if where else ''}: "
         f"the original line `{bug['original_line']}` became `{bug['mutated_line'] or '(deleted)'}`."
-    ) + _rewrote_hint(where, pred.history or [])
+    ) + _rewrote_hint(where, bug, pred.history or [])
 
 
-def _rewrote_hint(where: str, history: list[dict[str, Any]]) -> str:
-    rewrote = sorted({str(a.get("function_name", "")).strip("` ") for a in history} - {""})
-    if not (where and rewrote):
+def _rewrote_hint(where: str, bug: dict[str, Any], history: list[dict[str, Any]]) -> str:
+    rewrote = rewritten(bug["buggy_source"], history) if where else []
+    if not rewrote:
         return ""
     named = ", ".join(f"`{name}`" for name in rewrote)
     return f" The proposals rewrote {named}" + (
         ", the function with the bug, without undoing it." if where in rewrote else f", not `{where}`."
     )
+
+
+def rewritten(source: str, history: list[dict[str, Any]]) -> list[str]:
+    """The functions the attempts replaced, named as the Coder resolved them (an edit that could not be
+    applied replaced none)."""
+    names = set()
+    for attempt in history:
+        with contextlib.suppress(EditError):
+            names.add(target_function(source, attempt.get("function_name", ""), attempt.get("fixed_function", "")))
+    return sorted(names)
 
 
 def bug_function(bug: dict[str, Any]) -> str:
