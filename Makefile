@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 CONSTRAINTS ?= constraints.txt
 BIN := $(VENV)/bin
-# llama-cpp-python ships only as source: build it for this CPU, without GPU back ends (5-8 min on 2 cores;
-# pip caches the wheel, so later installs on the same machine take seconds).
-export CMAKE_ARGS ?= -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_BLAS=OFF -DGGML_OPENMP=ON
+# llama-cpp-python ships only as source: build it without GPU back ends (5-8 min on 2 cores; pip caches
+# the wheel, so later installs on the same machine take seconds). Not -march=native: on a virtual machine
+# whose CPU advertises AMX that the hypervisor does not enable, the native build dies on its first
+# `ldtilecfg` (a general protection fault, seen here); AVX2/FMA/F16C run on every x86-64 server since 2013.
+export CMAKE_ARGS ?= -DGGML_CUDA=OFF -DGGML_METAL=OFF -DGGML_VULKAN=OFF -DGGML_BLAS=OFF -DGGML_OPENMP=ON \
+	-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: install run test test-fast lint format bench clean
