@@ -28,7 +28,7 @@ from plancoder.evaluate import data_hash
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE
-from plancoder.release import decide, measure
+from plancoder.release import decide, measure, no_candidate
 from plancoder.runtime import Runtime
 from plancoder.tracking import tracked_run
 
@@ -200,6 +200,22 @@ def frontier(results: Any) -> list[int]:
     return sorted((i for i in found if i != 0), key=lambda i: -scores[i])
 
 
+def release(
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, results: Any, items: list, progress: Progress
+) -> dict[str, Any]:
+    """Measure GEPA's frontier against the baseline and decide; with no candidate, GEPA's own baseline pass
+    stands: measuring the baseline again would cost a whole validation pass (30 min for a Coder run) for nothing."""
+    indices = frontier(results)
+    if indices:
+        measured = measure(runtime, role, candidate_instructions(results, indices), items, progress)
+        return decide(runtime, role, budget, measured)
+    progress("GEPA found no candidate: the baseline is not measured again")
+    baseline = {"tasks": len(items), "score": round(float(results.val_aggregate_scores[0]), 4)}
+    baseline["measured_by"] = "GEPA's validation pass (no candidate to compare, so no latency or tokens)"
+    instructions = role.instructions(role.build(runtime))
+    return no_candidate(role.role, baseline, instructions)
+
+
 def candidate_instructions(results: Any, indices: list[int]) -> dict[int, dict[str, str]]:
     """Per frontier candidate, its instructions under the role module's own predictor names."""
     out = {}
@@ -238,9 +254,7 @@ def optimize_role(
         usage = usage_since(started)
         results = compiled.detailed_results
         progress(f"GEPA: {len(results.candidates)} candidates, stopped by {meter.as_dict()['stopped_by']}")
-        indices = frontier(results)
-        measured = measure(runtime, role, candidate_instructions(results, indices), data["validation"], progress)
-        section = decide(runtime, role, budget, measured)
+        section = release(runtime, role, budget, results, data["validation"], progress)
         section |= {"params": params, "budget": budget.model_dump(), "budget_in_human_units": budget_lines}
         section |= {"meter": meter.as_dict(), "usage": usage, "gepa": _gepa_stats(results)}
         section["proposals"] = proposer.log if proposer else "GEPA's own (whole-instruction rewrites)"

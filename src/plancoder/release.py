@@ -88,14 +88,23 @@ def decide(runtime: Runtime, role: RoleProgram, budget: RoleBudget, measured: di
     candidates = [_judge(runtime, role, budget, measured, index, base) for index in measured["candidates"]]
     accepted = [c for c in candidates if c["accepted"]]
     chosen = max(accepted, key=lambda c: c["totals"]["score"], default=None)
+    section = no_candidate(role.role, base, measured["baseline_instructions"], measured["records"])
+    diff = "\n".join(c["prompt_diff"] for c in candidates) or section["prompt_diff"]
+    return section | {"candidates": candidates, "chosen": chosen, "prompt_diff": diff}
+
+
+def no_candidate(
+    role: str, baseline: dict[str, Any], instructions: dict[str, str], records: dict | None = None
+) -> dict[str, Any]:
+    """The report section of a run that releases nothing."""
     return {
-        "role": role.role,
-        "baseline": base,
-        "baseline_instructions": measured["baseline_instructions"],
-        "candidates": candidates,
-        "chosen": chosen,
-        "prompt_diff": "\n".join(c["prompt_diff"] for c in candidates) or "(no candidate besides the baseline)",
-        "records": measured["records"],
+        "role": role,
+        "baseline": baseline,
+        "baseline_instructions": instructions,
+        "candidates": [],
+        "chosen": None,
+        "prompt_diff": "(no candidate besides the baseline)",
+        "records": records or {},
     }
 
 
