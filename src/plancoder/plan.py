@@ -4,8 +4,9 @@ Each violation has a kind and a message a model can act on. The validator is O(s
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 DEPENDENCY_KINDS = frozenset({"unknown_dependency", "self_dependency", "cycle", "order"})
 
@@ -25,6 +26,14 @@ class Plan(BaseModel):
     """Steps in execution order."""
 
     steps: list[Step]
+
+    @model_validator(mode="before")
+    @classmethod
+    def bare_steps(cls, data: Any) -> Any:
+        """A bare list of steps is the plan: small models often leave out the ``{"steps": ...}`` wrapper."""
+        if isinstance(data, list) and data and all(isinstance(step, dict) and "id" in step for step in data):
+            return {"steps": data}
+        return data
 
 
 @dataclass(frozen=True)
