@@ -28,7 +28,7 @@ from plancoder.evaluate import data_hash
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE
-from plancoder.release import decide, measure, no_candidate
+from plancoder.release import decide, measure, release_section
 from plancoder.runtime import Runtime
 from plancoder.tracking import tracked_run
 
@@ -213,7 +213,7 @@ def release(
     baseline = {"tasks": len(items), "score": round(float(results.val_aggregate_scores[0]), 4)}
     baseline["measured_by"] = "GEPA's validation pass (no candidate to compare, so no latency or tokens)"
     instructions = role.instructions(role.build(runtime))
-    return no_candidate(role.role, baseline, instructions)
+    return release_section(role.role, baseline, instructions)
 
 
 def candidate_instructions(results: Any, indices: list[int]) -> dict[int, dict[str, str]]:

@@ -88,15 +88,15 @@ def decide(runtime: Runtime, role: RoleProgram, budget: RoleBudget, measured: di
     candidates = [_judge(runtime, role, budget, measured, index, base) for index in measured["candidates"]]
     accepted = [c for c in candidates if c["accepted"]]
     chosen = max(accepted, key=lambda c: c["totals"]["score"], default=None)
-    section = no_candidate(role.role, base, measured["baseline_instructions"], measured["records"])
+    section = release_section(role.role, base, measured["baseline_instructions"], measured["records"])
     diff = "\n".join(c["prompt_diff"] for c in candidates) or section["prompt_diff"]
     return section | {"candidates": candidates, "chosen": chosen, "prompt_diff": diff}
 
 
-def no_candidate(
+def release_section(
     role: str, baseline: dict[str, Any], instructions: dict[str, str], records: dict | None = None
 ) -> dict[str, Any]:
-    """The report section of a run that releases nothing."""
+    """A report section with no candidate: what a run that releases nothing reports, and what `decide` fills in."""
     return {
         "role": role,
         "baseline": baseline,
