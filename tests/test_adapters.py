@@ -23,12 +23,12 @@ PLAN_JSON = '{"steps": [' + STEPS + "]}"
 
 def test_a_header_glued_to_the_end_of_a_line_still_ends_the_field():
     """The 0.5B's habit: the plan's closing brace and the `completed` marker on one line."""
-    on_one_line = f"[[ ## plan ## ]] {PLAN_JSON} [[ ## completed ## ]]"
-    for glued in (f"[[ ## plan ## ]]\n{PLAN_JSON}[[ ## completed ## ]]", on_one_line):
+    after_the_brace = f"[[ ## plan ## ]]\n{PLAN_JSON}[[ ## completed ## ]]"
+    for glued in (after_the_brace, f"[[ ## plan ## ]] {PLAN_JSON} [[ ## completed ## ]]"):
         plan = ChatOnlyAdapter().parse(PlanTask, glued)["plan"]
         assert [step.id for step in plan.steps] == ["s1", "s2"]
     with pytest.raises(AdapterParseError):  # what DSPy's own ChatAdapter makes of it
-        dspy.ChatAdapter().parse(PlanTask, f"[[ ## plan ## ]]\n{PLAN_JSON}[[ ## completed ## ]]")
+        dspy.ChatAdapter().parse(PlanTask, after_the_brace)
 
 
 def test_only_the_signatures_headers_are_moved():

@@ -53,12 +53,17 @@ TASK = {
 }
 
 
-@pytest.fixture
-def runtime(tmp_path):
+def scripted_runtime(tmp_path, planner):
+    """A runtime whose Planner is ``planner`` and whose reflection model proposes RULE."""
     config = tmp_path / "plancoder.toml"
     config.write_text(f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n')
-    env = {"PLANCODER_MODEL_PLANNER": Script(student).spec, "PLANCODER_MODEL_REFLECTION": Script(reflection).spec}
+    env = {"PLANCODER_MODEL_PLANNER": planner.spec, "PLANCODER_MODEL_REFLECTION": Script(reflection).spec}
     return build_runtime(config, env, cache=False)
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    return scripted_runtime(tmp_path, Script(student))
 
 
 def small_suite(split, limit):
@@ -99,13 +104,10 @@ def test_a_candidate_over_the_token_cap_is_rejected_with_the_figures(runtime):
 
 def test_with_no_candidate_the_baseline_is_not_measured_again(tmp_path, monkeypatch):
     """GEPA's own validation pass gives the baseline's score; a release pass would cost calls for nothing."""
-    config = tmp_path / "plancoder.toml"
-    config.write_text(f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n')
     deaf = Script(lambda messages: _plan(False))  # never follows a learned rule, so no proposal is better
-    env = {"PLANCODER_MODEL_PLANNER": deaf.spec, "PLANCODER_MODEL_REFLECTION": Script(reflection).spec}
     role = dataclasses.replace(role_program("planner"), items=small_suite)
     monkeypatch.setattr("plancoder.optimize.measure", lambda *args, **kwargs: pytest.fail("measured again"))
-    section = optimize_role(build_runtime(config, env, cache=False), role, budget())
+    section = optimize_role(scripted_runtime(tmp_path, deaf), role, budget())
     assert section["candidates"] == [] and section["chosen"] is None and section["version"] is None
     assert section["baseline"]["tasks"] == 2 and section["baseline"]["measured_by"].startswith("GEPA's")
     assert section["gepa"]["val_aggregate_scores"][0] == section["baseline"]["score"]
