@@ -52,6 +52,16 @@ def test_no_plan_scores_0_and_metric_gives_feedback():
     assert result.score < 1 and result.feedback.startswith("To improve the plan: no step covers 'flag'")
 
 
+def test_with_no_plan_the_metric_says_why_the_answers_gave_none():
+    attempts = ["Your last answer could not be parsed (Failed to parse field plan); follow the format."] * 2
+    result = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=None, feedback=attempts))
+    assert result.score == 0.0
+    assert result.feedback.startswith("To improve the plan: no plan was produced; 2 of 2 answers could not be read")
+    assert "(last: Your last answer could not be parsed (Failed to parse field plan);" in result.feedback
+    silent = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=None))
+    assert "no plan was produced; no answer was recorded" in silent.feedback
+
+
 def test_loading_tasks_and_bad_files(tmp_path):
     path = tmp_path / "tasks.json"
     path.write_text(json.dumps({"tasks": [TASK, {**TASK, "id": "b", "split": "train"}]}))

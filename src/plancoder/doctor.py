@@ -1,11 +1,15 @@
 """``plancoder doctor``: is this machine ready? One check per concern, each with its fix."""
 
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from plancoder import local_lm
 from plancoder.config import ROLES, Settings
@@ -14,6 +18,16 @@ from plancoder.weights import model_path
 from plancoder.weights import verify as verify_weights
 
 DSPY_RANGE = ((3, 0, 1), (3, 5, 0))
+PROBE_TIMEOUT_S = 300
+PROBE = """
+import sys
+from llama_cpp import Llama
+llm = Llama(model_path=sys.argv[1], n_ctx=256, use_mmap=False, verbose=False)
+llm("def add(a, b):\\n    return", max_tokens=2, temperature=0.0)
+"""
+"""Load the model and evaluate a prompt, in a child process: a build that uses CPU instructions the machine
+refuses (a ``-march=native`` build on a VM that advertises AMX, for example) kills the process."""
+REBUILD = "pip cache remove llama_cpp_python, then make install (the Makefile builds for AVX2, not -march=native)"
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,28 @@ def check_model_file(name: str, home: Path) -> Check:
     return Check(f"model {name}", True, f"{path} (assembled now, sha256 verified)")
 
 
+def check_inference(name: str, home: Path, run: Any = subprocess.run) -> Check:
+    """The llama.cpp build runs a model on this CPU (one probe: the build, not the model, is what can fail)."""
+    path, started = model_path(local_lm.weight_spec(name), home), time.monotonic()
+    try:
+        done = run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        hung = f"{name} did not answer within {PROBE_TIMEOUT_S} s"
+        return Check("inference", False, hung, "check the machine's load")
+    if done.returncode == 0:
+        return Check("inference", True, f"{name} loaded and ran here in {time.monotonic() - started:.1f} s")
+    return Check("inference", False, f"{name}: {_death(done)}", REBUILD if done.returncode < 0 else "")
+
+
+def _death(done: subprocess.CompletedProcess) -> str:
+    """How the probe ended: the signal that killed it, or its last error line."""
+    if done.returncode < 0:
+        killer = signal.Signals(-done.returncode).name
+        return f"the model process was killed by {killer} (this build crashes on this CPU)"
+    lines = done.stderr.strip().splitlines()
+    return f"the model process failed: {lines[-1] if lines else f'exit status {done.returncode}'}"
+
+
 def check_sandbox() -> Check:
     """How the Coder's test runs are confined here; a gap is reported, not fatal (limits still apply)."""
     from plancoder.sandbox import isolation_level
@@ -154,4 +190,6 @@ def run_checks(settings: Settings, home: Path, env: Mapping[str, str]) -> list[C
     if local:
         checks.append(check_llama_cpp())
         checks += [check_model_file(name, home) for name in local]
+        if all(c.ok for c in checks[-len(local) - 1 :]):
+            checks.append(check_inference(local[0], home))
     return checks

@@ -100,5 +100,17 @@ def planner_metric(
 ) -> dspy.Prediction:
     """GEPA-ready: the score and what to change."""
     score, reasons = judge(pred.plan, gold.gold, getattr(pred, "constitution", None) or [])
+    if pred.plan is None:
+        reasons.append(why_no_plan(getattr(pred, "feedback", None) or []))
     feedback = "The plan meets every requirement." if not reasons else "To improve the plan: " + "; ".join(reasons)
     return dspy.Prediction(score=score, feedback=feedback)
+
+
+def why_no_plan(attempts_feedback: list[str], excerpt: int = 160) -> str:
+    """What the attempts' answers did wrong when none gave a plan: GEPA's reflection needs a cause it can
+    turn into a rule (a bare "no plan" led nowhere)."""
+    if not attempts_feedback:
+        return "no answer was recorded"
+    unparsed = sum("could not be parsed" in line for line in attempts_feedback)
+    last = attempts_feedback[-1][:excerpt]
+    return f"{unparsed} of {len(attempts_feedback)} answers could not be read as the plan's JSON (last: {last})"
