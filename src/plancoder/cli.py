@@ -1,9 +1,11 @@
 """The ``plancoder`` command line: a thin layer over the library."""
 
+import functools
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -297,6 +299,12 @@ def evaluate(
     version: Annotated[
         str, typer.Option(help="Program version to evaluate (see plancoder programs list).")
     ] = "baseline",
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Continue an interrupted run of the same evaluation: its finished tasks are kept."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Run a role over its suite; write eval/eval_report.json (and eval/baseline.json)."""
@@ -313,12 +321,26 @@ def evaluate(
     from plancoder.programs import load_version
 
     program = (version, load_version(runtime, role, version))
-    with typer.progressbar(length=len(items), label=f"{role} on {len(items)} tasks", file=sys.stderr) as bar:
-        section = run(runtime, items, split, model, on_task=lambda _: bar.update(1), program=program)
+    section = _run_eval(
+        functools.partial(run, runtime, items, split, model, program=program, resume=resume), items, role
+    )
     (_print_eval if role == "coder" else _print_plan_eval)(section)
     typer.echo(f"wrote {write_report(section, out_dir / 'eval_report.json')}")
     if baseline:
         typer.echo(f"wrote {write_report(section, out_dir / 'baseline.json')}")
+
+
+def _run_eval(run: Callable[..., dict], items: list, role: str) -> dict:
+    """Run an evaluation with a progress bar; Ctrl-C says how to go on from the tasks already finished."""
+    try:
+        with typer.progressbar(length=len(items), label=f"{role} on {len(items)} tasks", file=sys.stderr) as bar:
+            section = run(on_task=lambda _: bar.update(1))
+    except KeyboardInterrupt:
+        typer.echo("\ninterrupted: the finished tasks are kept; run the same command with --resume to go on", err=True)
+        raise typer.Exit(130) from None
+    if section["resumed_tasks"]:
+        typer.echo(f"resumed: {section['resumed_tasks']} of {len(items)} tasks came from the interrupted run")
+    return section
 
 
 def _cost(task: dict) -> str:

@@ -16,6 +16,7 @@ from plancoder.atomic import write_text_atomic
 from plancoder.coder import Coder
 from plancoder.errors import PlancoderError
 from plancoder.fix import FixReport, fix_file, make_coder
+from plancoder.journal import Journal, journal_path
 from plancoder.metrics import coder_metric
 from plancoder.planning_run import make_planner, planner_task, summarize_plans
 from plancoder.runtime import Runtime
@@ -83,6 +84,7 @@ class Job:
     summarize: Callable[[list[dict[str, Any]]], dict[str, Any]]
     settings: dict[str, Any]
     on_task: Callable[[dict[str, Any]], None]
+    resume: bool = False
 
     def run_task(self, item: dict[str, Any], run: Run) -> dict[str, Any]:
         task = {**self.run_one(item), "mlflow_trace_id": run.last_trace_id()}
@@ -102,13 +104,25 @@ def _section(runtime: Runtime, role: str, split: str | None, model: str | None, 
         "data_hash": data_hash(job.items),
         **job.settings,
     }
+    journal = Journal(journal_path(runtime.home, head), head)
     with tracked_run(runtime.store, role, f"eval {role} {split or 'all'}", head) as run:
-        tasks = [job.run_task(item, run) for item in job.items]
+        tasks, resumed = _run_tasks(job, run, journal)
         wall = round((datetime.now(UTC) - started).total_seconds(), 1)
         timing = {"started": started.isoformat(timespec="seconds"), "wall_s": wall, "mlflow_run_id": run.run_id}
-        section = {**head, **timing, "tasks": tasks, "totals": job.summarize(tasks)}
+        section = {**head, **timing, "resumed_tasks": resumed, "tasks": tasks, "totals": job.summarize(tasks)}
         _log_section(run, section, split)
+    journal.finish()
     return section
+
+
+def _run_tasks(job: Job, run: Run, journal: Journal) -> tuple[list[dict[str, Any]], int]:
+    """Every item's task in the items' order, and how many came from the journal of an interrupted run
+    (``wall_s`` then counts only this run; each task keeps its own latency)."""
+    done = {task["id"]: task for task in journal.start(job.resume)}
+    for task in done.values():
+        job.on_task(task)
+    fresh = {item["id"]: journal.add(job.run_task(item, run)) for item in job.items if item["id"] not in done}
+    return [done.get(item["id"]) or fresh[item["id"]] for item in job.items], len(done)
 
 
 def _log_section(run: Run, section: dict[str, Any], split: str | None) -> None:
@@ -126,13 +140,15 @@ def evaluate_coder(
     model: str | None = None,
     on_task: Callable[[dict[str, Any]], None] = lambda _: None,
     program: tuple[str, Coder] | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
-    """The Coder (the configured one, or ``program`` = (version, module)) over ``bugs``."""
+    """The Coder (the configured one, or ``program`` = (version, module)) over ``bugs``; ``resume`` continues
+    an interrupted run of the same evaluation (see ``plancoder.journal``)."""
     version, coder = program or ("baseline", make_coder(runtime))
     settings = {"suite_version": SUITE_VERSION, "variant": coder.variant, "max_attempts": coder.max_attempts}
     settings["program_version"] = version
     run_one = lambda bug: coder_task(runtime, bug, coder, model, version)  # noqa: E731
-    return _section(runtime, "coder", split, model, Job(bugs, run_one, summarize, settings, on_task))
+    return _section(runtime, "coder", split, model, Job(bugs, run_one, summarize, settings, on_task, resume))
 
 
 def evaluate_planner(
@@ -142,13 +158,15 @@ def evaluate_planner(
     model: str | None = None,
     on_task: Callable[[dict[str, Any]], None] = lambda _: None,
     program: tuple[str, Any] | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
-    """The Planner (the configured one, or ``program`` = (version, module)) over planning tasks."""
+    """The Planner (the configured one, or ``program`` = (version, module)) over planning tasks; ``resume`` as
+    for the Coder."""
     version, planner = program or ("baseline", make_planner(runtime))
     run_one = lambda task: planner_task(runtime, task, planner, model, version)  # noqa: E731
     cfg = runtime.settings.planner
     settings = {"attempts": cfg.attempts, "max_steps": cfg.max_steps, "guard": cfg.guard, "program_version": version}
-    return _section(runtime, "planner", split, model, Job(items, run_one, summarize_plans, settings, on_task))
+    return _section(runtime, "planner", split, model, Job(items, run_one, summarize_plans, settings, on_task, resume))
 
 
 def write_report(section: dict[str, Any], path: Path) -> Path:

@@ -1,0 +1,69 @@
+"""An evaluation's finished tasks, one JSON line each, so an interrupted run resumes where it stopped.
+
+A Coder pass over the test split takes an hour or more on CPU; a crash, a reboot or Ctrl-C must not
+throw away the tasks already judged. The first line is the run's head (role, split, models, program
+version, data hash, settings): ``plancoder eval --resume`` continues only a journal with the same head.
+Each task is appended and flushed to disk as soon as it is judged; a line cut by a crash is dropped.
+The journal is removed once the report is written.
+"""
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from plancoder.atomic import write_text_atomic
+from plancoder.errors import PlancoderError
+
+COMPARED = ("role", "split", "models", "dspy_version", "data_hash", "program_version")
+
+
+def journal_path(home: Path, head: dict[str, Any]) -> Path:
+    """Where an evaluation with this head keeps its progress (one journal per role, split and version)."""
+    name = f"{head['role']}-{head['split']}-{head['program_version']}-{head['data_hash']}.jsonl"
+    return home / "eval_progress" / name
+
+
+class Journal:
+    """Finished tasks of one evaluation on disk."""
+
+    def __init__(self, path: Path, head: dict[str, Any]) -> None:
+        self.path, self.head = path, head
+
+    def start(self, resume: bool) -> list[dict[str, Any]]:
+        """The tasks already finished (``resume``), or a fresh journal and none."""
+        finished = self._finished() if resume and self.path.exists() else []
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lines = [json.dumps(entry, default=str) + "\n" for entry in [self.head, *finished]]
+        write_text_atomic(self.path, "".join(lines))  # a clean journal: no cut line for the new tasks to follow
+        return finished
+
+    def add(self, task: dict[str, Any]) -> dict[str, Any]:
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(task, default=str) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return task
+
+    def finish(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def _finished(self) -> list[dict[str, Any]]:
+        head, *lines = self.path.read_text(encoding="utf-8").splitlines()
+        self._check_head(json.loads(head))
+        tasks = []
+        for line in lines:
+            try:
+                tasks.append(json.loads(line))
+            except ValueError:  # the last line, cut by the crash that interrupted the run
+                break
+        return tasks
+
+    def _check_head(self, saved: dict[str, Any]) -> None:
+        current = json.loads(json.dumps(self.head, default=str))
+        differ = [key for key in COMPARED if saved.get(key) != current.get(key)]
+        if differ:
+            raise PlancoderError(
+                f"the saved progress in {self.path} is from another evaluation (it differs in: {', '.join(differ)})",
+                "run the same evaluation again with --resume, or drop --resume to start over",
+            )

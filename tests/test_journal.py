@@ -1,0 +1,70 @@
+"""An interrupted evaluation loses none of its finished tasks: ``plancoder eval --resume`` goes on from them."""
+
+import json
+
+import pytest
+from test_planning import PLAN_REPLY, TASK
+from typer.testing import CliRunner
+
+from plancoder import cli, evaluate
+from plancoder.errors import PlancoderError
+from plancoder.journal import Journal, journal_path
+from plancoder.scripted import Script
+
+HEAD = {"role": "planner", "split": "test", "models": ["m"], "program_version": "v1", "data_hash": "abc"}
+runner = CliRunner()
+
+
+def journal(tmp_path, **changes):
+    head = {**HEAD, **changes}
+    return Journal(journal_path(tmp_path, head), head)
+
+
+def test_finished_tasks_survive_and_a_line_cut_by_a_crash_is_dropped(tmp_path):
+    first = journal(tmp_path)
+    assert first.start(resume=True) == [] and first.path.name == "planner-test-v1-abc.jsonl"
+    first.add({"id": "a", "score": 1.0})
+    with first.path.open("a") as handle:
+        handle.write('{"id": "b", "sco')  # the process died while writing
+    again = journal(tmp_path)
+    assert again.start(resume=True) == [{"id": "a", "score": 1.0}]
+    again.add({"id": "b", "score": 0.5})
+    assert [t["id"] for t in journal(tmp_path).start(resume=True)] == ["a", "b"]
+    assert journal(tmp_path).start(resume=False) == []  # without --resume it starts over
+    again.finish()
+    assert not again.path.exists()
+
+
+def test_progress_from_another_model_is_not_resumed(tmp_path):
+    journal(tmp_path).start(resume=False)
+    with pytest.raises(PlancoderError, match=r"another evaluation \(it differs in: models\)") as raised:
+        journal(tmp_path, models=["other"]).start(resume=True)
+    assert "drop --resume to start over" in raised.value.fix
+
+
+def test_eval_resume_after_an_interruption_runs_only_the_unfinished_tasks(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    suite = tmp_path / "tasks.json"
+    suite.write_text(json.dumps({"tasks": [TASK, {**TASK, "id": "second"}]}))
+    real, ran = evaluate.planner_task, []
+
+    def interrupted_on_the_second(runtime, task, *args):
+        if task["id"] == "second":
+            raise KeyboardInterrupt
+        ran.append(task["id"])
+        return real(runtime, task, *args)
+
+    monkeypatch.setattr(evaluate, "planner_task", interrupted_on_the_second)
+    args = ["eval", "--role", "planner", "--suite", str(suite), "--out-dir", str(tmp_path / "eval")]
+    script = Script([PLAN_REPLY, PLAN_REPLY])  # one answer per task: a finished task planned again runs out
+    args += ["--model", script.spec]
+    stopped = runner.invoke(cli.app, args)
+    assert stopped.exit_code == 130 and ran == [TASK["id"]]
+    assert "interrupted: the finished tasks are kept; run the same command with --resume" in stopped.output
+    monkeypatch.setattr(evaluate, "planner_task", real)
+    resumed = runner.invoke(cli.app, [*args, "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert "resumed: 1 of 2 tasks came from the interrupted run" in resumed.output and len(script.calls) == 2
+    report = json.loads((tmp_path / "eval" / "eval_report.json").read_text())["planner"]
+    assert [t["id"] for t in report["tasks"]] == [TASK["id"], "second"] and report["resumed_tasks"] == 1
+    assert report["totals"]["valid"] == 2 and not list((tmp_path / "home" / "eval_progress").iterdir())
