@@ -2,7 +2,7 @@ import dspy
 import pytest
 
 from plancoder.adapters import ChatOnlyAdapter
-from plancoder.guards import Guarded
+from plancoder.guards import Guarded, was_cut_off
 from plancoder.scripted import Script, chat_answer
 
 ANSWERS = [chat_answer(answer="Brussels is the capital"), chat_answer(answer="Brussels")]
@@ -52,6 +52,23 @@ def test_a_predictor_that_raises_on_every_attempt_is_reported_not_raised():
     prediction, channel, script, _ = call(guarded(one_word, attempts=2), lambda messages: "no fields at all")
     assert prediction is None and channel.attempts == 2 and len(script.calls) == 2
     assert len(channel.feedback) == 2 and all("could not be parsed" in text for text in channel.feedback)
+
+
+@pytest.mark.article("III")
+def test_an_answer_cut_off_in_the_middle_is_fed_back_as_too_long_not_as_badly_formatted():
+    cut = '{"steps": [{"id": "a", "title": "Read the'
+    _, channel, script, _ = call(guarded(one_word, attempts=2), [cut, "no fields at all"])
+    assert channel.feedback[0].startswith("Your last answer could not be parsed: it was cut off")
+    assert "too long for the output limit" in script.calls[1]["messages"][-1]["content"]
+    second = channel.feedback[1]
+    assert second.startswith("Your last answer could not be parsed (") and "follow the format" in second
+
+
+@pytest.mark.parametrize(
+    ("answer", "cut"), [('{"a": [1, 2', True), ('{"a": [1, 2]}', False), ("[[ ## plan ## ]]", False), ("", False)]
+)
+def test_was_cut_off_counts_the_json_brackets_left_open(answer, cut):
+    assert was_cut_off(answer) is cut
 
 
 @pytest.mark.article("III")

@@ -58,6 +58,9 @@ def test_with_no_plan_the_metric_says_why_the_answers_gave_none():
     assert result.score == 0.0
     assert result.feedback.startswith("To improve the plan: no plan was produced; 2 of 2 answers could not be read")
     assert "(last: Your last answer could not be parsed (Failed to parse field plan);" in result.feedback
+    cut = ["Your last answer could not be parsed: it was cut off before it was complete, because ..."] * 3
+    result = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=None, feedback=attempts[:1] + cut))
+    assert "4 of 4 answers could not be read as the plan's JSON, 3 of them cut off at the output" in result.feedback
     silent = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=None))
     assert "no plan was produced; no answer was recorded" in silent.feedback
 

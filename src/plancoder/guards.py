@@ -59,7 +59,7 @@ class WithFeedback(dspy.Module):
         try:
             return self.predictor(**inputs, feedback=channel.feedback[-1] if channel.feedback else "")
         except AdapterParseError as error:
-            channel.feedback.append(f"Your last answer could not be parsed ({str(error)[:200]}); follow the format.")
+            channel.feedback.append(parse_feedback(error))
             channel.scores.append(0.0)
             raise
         except MODEL_FAILURES as error:  # the model itself failed: retrying it is pointless, its fallback may answer
@@ -77,6 +77,22 @@ class WithFeedback(dspy.Module):
         for predictor in self.predictor.predictors():
             if predictor.lm is not None and configured is not None:
                 predictor.lm = predictor.lm.copy(temperature=configured)
+
+
+def parse_feedback(error: AdapterParseError) -> str:
+    """Why the answer did not parse, told so the next attempt can fix it. An answer cut off at the
+    output-token cap is too long, not badly formatted: most unparsed plans in Planner run G were."""
+    if was_cut_off(getattr(error, "lm_response", None) or ""):
+        return (
+            "Your last answer could not be parsed: it was cut off before it was complete, because it was "
+            "too long for the output limit. Give a shorter answer in the same format."
+        )
+    return f"Your last answer could not be parsed ({str(error)[:200]}); follow the format."
+
+
+def was_cut_off(answer: str) -> bool:
+    """An answer that opens more JSON objects and lists than it closes stopped in the middle."""
+    return answer.count("{") + answer.count("[") > answer.count("}") + answer.count("]")
 
 
 def _reward(check: Check) -> Callable[[dict[str, Any], dspy.Prediction], float]:

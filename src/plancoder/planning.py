@@ -112,5 +112,7 @@ def why_no_plan(attempts_feedback: list[str], excerpt: int = 160) -> str:
     if not attempts_feedback:
         return "no answer was recorded"
     unparsed = sum("could not be parsed" in line for line in attempts_feedback)
+    cut = sum("cut off" in line for line in attempts_feedback)
+    why = f", {cut} of them cut off at the output limit: a plan with fewer, shorter steps fits" if cut else ""
     last = attempts_feedback[-1][:excerpt]
-    return f"{unparsed} of {len(attempts_feedback)} answers could not be read as the plan's JSON (last: {last})"
+    return f"{unparsed} of {len(attempts_feedback)} answers could not be read as the plan's JSON{why} (last: {last})"
