@@ -79,15 +79,20 @@ class WithFeedback(dspy.Module):
                 predictor.lm = predictor.lm.copy(temperature=configured)
 
 
+UNPARSED = "could not be parsed"
+CUT_OFF = "cut off before it was complete"
+"""Words every parse-failure feedback holds, so a metric can count such attempts (``planning.why_no_plan``)."""
+
+
 def parse_feedback(error: AdapterParseError) -> str:
     """Why the answer did not parse, told so the next attempt can fix it. An answer cut off at the
     output-token cap is too long, not badly formatted: most unparsed plans in Planner run G were."""
-    if was_cut_off(getattr(error, "lm_response", None) or ""):
+    if was_cut_off(error.lm_response or ""):
         return (
-            "Your last answer could not be parsed: it was cut off before it was complete, because it was "
+            f"Your last answer {UNPARSED}: it was {CUT_OFF}, because it was "
             "too long for the output limit. Give a shorter answer in the same format."
         )
-    return f"Your last answer could not be parsed ({str(error)[:200]}); follow the format."
+    return f"Your last answer {UNPARSED} ({str(error)[:200]}); follow the format."
 
 
 def was_cut_off(answer: str) -> bool:

@@ -12,6 +12,7 @@ import dspy
 
 from plancoder.constitution import finding_lines
 from plancoder.errors import PlancoderError
+from plancoder.guards import CUT_OFF, UNPARSED
 from plancoder.plan import Plan, validate
 
 WEIGHTS = {"validity": 0.4, "coverage": 0.3, "ordering": 0.2, "economy": 0.1}
@@ -111,8 +112,8 @@ def why_no_plan(attempts_feedback: list[str], excerpt: int = 160) -> str:
     turn into a rule (a bare "no plan" led nowhere)."""
     if not attempts_feedback:
         return "no answer was recorded"
-    unparsed = sum("could not be parsed" in line for line in attempts_feedback)
-    cut = sum("cut off" in line for line in attempts_feedback)
+    unparsed = sum(UNPARSED in line for line in attempts_feedback)
+    cut = sum(CUT_OFF in line for line in attempts_feedback)
     why = f", {cut} of them cut off at the output limit: a plan with fewer, shorter steps fits" if cut else ""
     last = attempts_feedback[-1][:excerpt]
     return f"{unparsed} of {len(attempts_feedback)} answers could not be read as the plan's JSON{why} (last: {last})"
