@@ -64,3 +64,15 @@ def test_parallel_calls_are_serialized_safely(local):
         answers = [r.answer for r in pool.map(ask, [1, 2, 3])]
     assert [str(n + 1) in a for n, a in zip([1, 2, 3], answers, strict=True)] == [True, True, True]
     assert list(local.pool.resident()) == ["qwen2.5-coder-0.5b"]
+
+
+def test_a_sampled_answer_does_not_depend_on_earlier_calls(local):
+    """llama.cpp seeds a call from the previous one unless told; plancoder seeds it from the request."""
+    ask = "Write one made-up sentence about a city."
+    first = local.lm(SPEC)(ask, temperature=1.0, max_tokens=16)
+    other = ModelSwitcher(local.settings, local.home, {})
+    try:
+        other.lm(SPEC)("Write one made-up sentence about a river.", temperature=1.0, max_tokens=16)
+        assert other.lm(SPEC)(ask, temperature=1.0, max_tokens=16) == first
+    finally:
+        other.pool.close_all()

@@ -7,8 +7,12 @@ callbacks, history, caching and MLflow token counts working on every DSPy 3 vers
 """
 
 import atexit
+import hashlib
+import json
 import os
+import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,10 @@ from plancoder.weights import CATALOG, WeightSpec, ensure_model_file
 
 PROVIDER = "local"
 PASSED_PARAMS = ("temperature", "max_tokens", "top_p", "stop", "seed")
+SEED_LIMIT = 0xFFFFFFFF
+"""llama.cpp seeds are 32-bit and this value means "random": per-call seeds stay below it."""
+REMEMBERED_REQUESTS = 4096
+"""Distinct requests whose repeats ``CallSeeds`` counts; the repeats that matter (retries) come close together."""
 CONTEXT_OVERHEAD_MB = 200
 """Compute buffers and bookkeeping on top of the weights and the KV cache (measured: ~150-250 MB)."""
 
@@ -92,10 +100,50 @@ def chat_params(optional_params: dict[str, Any]) -> dict[str, Any]:
     return {key: optional_params[key] for key in PASSED_PARAMS if optional_params.get(key) is not None}
 
 
+class CallSeeds:
+    """A sampling seed per call, drawn from the request itself.
+
+    llama-cpp-python seeds a call without a seed from the previous call's seed, so a sampled answer
+    depended on how many calls the process had made before: the same Planner program on the same test
+    task answered differently from run to run. Here the seed hashes the configured seed, the messages,
+    the sampling parameters and how often this very request came before in the process: the same
+    request draws the same answer in any run, and asking it again draws a new one.
+    """
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self._seen: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> int:
+        request = _digest(json.dumps([self.base, messages, params], sort_keys=True, default=str))
+        return int(_digest(f"{request}:{self._repeats(request)}")[:16], 16) % SEED_LIMIT
+
+    def _repeats(self, request: str) -> int:
+        """How often ``request`` was asked before (the oldest requests are forgotten past the limit)."""
+        with self._lock:
+            seen = self._seen.pop(request, 0)
+            self._seen[request] = seen + 1
+            if len(self._seen) > REMEMBERED_REQUESTS:
+                self._seen.popitem(last=False)
+        return seen
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def complete(pool: ModelPool, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict:
-    """One chat completion on a pooled model, as an OpenAI-shaped dict with usage and latency."""
+    """One chat completion on a pooled model, as an OpenAI-shaped dict with usage and latency.
+
+    The answer depends on the request only: llama.cpp would reuse the key-value cache of the prompt
+    prefix it shares with the previous call, but a prefix evaluated on its own gives slightly different
+    logits from the same prefix evaluated with the rest (measured: another sampled answer from the same
+    seed), so the previous call would steer this one.
+    """
     started = time.perf_counter()
     with pool.use(name) as llama:
+        llama.reset()  # the whole prompt is evaluated: logits of a reused prefix differ from fresh ones
         try:
             result = llama.create_chat_completion(messages=messages, **params)
         except ValueError as error:  # llama.cpp reports context overflow as ValueError

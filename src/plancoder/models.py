@@ -93,6 +93,7 @@ class ModelSwitcher:
         self.home = home
         self.env = dict(os.environ if env is None else env)
         self._pool: ModelPool | None = None
+        self._seeds = local_lm.CallSeeds(settings.local.seed)
 
     @property
     def pool(self) -> ModelPool:
@@ -103,7 +104,9 @@ class ModelSwitcher:
         return self._pool
 
     def _complete_local(self, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict:
-        return local_lm.complete(self.pool, name, messages, local_lm.chat_params(params))
+        sampling = local_lm.chat_params(params)
+        sampling["seed"] = self._seeds(messages, sampling)
+        return local_lm.complete(self.pool, name, messages, sampling)
 
     def spec_for(self, role: str, override: str | None = None) -> str:
         return resolve_spec(role, self.settings, self.env, override)

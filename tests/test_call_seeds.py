@@ -1,0 +1,63 @@
+"""Per-call sampling seeds for the embedded model: the same request samples the same answer in any run."""
+
+import dspy
+import pytest
+
+from plancoder import local_lm
+from plancoder.local_lm import SEED_LIMIT, CallSeeds
+from plancoder.models import ModelSwitcher
+
+ASK = [{"role": "user", "content": "Plan: add a login page."}]
+HOT = {"temperature": 0.7, "max_tokens": 64}
+
+
+def test_a_request_gets_the_same_seed_whatever_came_before():
+    fresh, busy = CallSeeds(1), CallSeeds(1)
+    busy([{"role": "user", "content": "something else"}], HOT)
+    assert fresh(ASK, HOT) == busy(ASK, HOT)
+
+
+def test_asking_the_same_again_draws_a_new_seed():
+    seeds = CallSeeds(1)
+    assert len({seeds(ASK, HOT) for _ in range(5)}) == 5
+
+
+@pytest.mark.parametrize(
+    "base, messages, params",
+    [(2, ASK, HOT), (1, [{"role": "user", "content": "Plan: add a logout page."}], HOT), (1, ASK, HOT | {"seed": 7})],
+)
+def test_the_seed_changes_with_the_configured_seed_the_messages_and_the_parameters(base, messages, params):
+    assert CallSeeds(base)(messages, params) != CallSeeds(1)(ASK, HOT)
+
+
+def test_seeds_fit_llama_cpp_and_never_mean_random():
+    seeds = CallSeeds(0)
+    drawn = [seeds([{"role": "user", "content": str(n)}], HOT) for n in range(500)]
+    assert all(0 <= seed < SEED_LIMIT for seed in drawn)
+
+
+def test_old_requests_are_forgotten_past_the_limit(monkeypatch):
+    monkeypatch.setattr(local_lm, "REMEMBERED_REQUESTS", 2)
+    seeds, first = CallSeeds(1), CallSeeds(1)(ASK, HOT)
+    seeds(ASK, HOT)
+    for n in range(2):
+        seeds([{"role": "user", "content": str(n)}], HOT)
+    assert seeds(ASK, HOT) == first
+
+
+def test_the_switcher_gives_every_local_call_its_seed(settings, home, monkeypatch):
+    sent = []
+
+    def fake_complete(pool, name, messages, params):
+        sent.append(params)
+        message = {"role": "assistant", "content": "[[ ## answer ## ]]\nok\n\n[[ ## completed ## ]]"}
+        return {"choices": [{"index": 0, "message": message, "finish_reason": "stop"}], "usage": {}}
+
+    monkeypatch.setattr(local_lm, "complete", fake_complete)
+    switcher = ModelSwitcher(settings, home, {})
+    lm = switcher.lm("local/qwen2.5-coder-0.5b")
+    with dspy.context(lm=lm.copy(temperature=0.7, cache=False)):
+        for _ in range(2):
+            dspy.Predict("question -> answer")(question="why?")
+    assert [params["temperature"] for params in sent] == [0.7, 0.7]
+    assert sent[0]["seed"] != sent[1]["seed"]
