@@ -39,7 +39,8 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=64)
     args = parser.parse_args()
 
-    switcher = ModelSwitcher(load_settings(None, {}), ensure_data_dir(), {})
+    settings = load_settings(None, {})
+    switcher = ModelSwitcher(settings, ensure_data_dir(), {})
     lm = switcher.lm(args.model).copy(cache=False, max_tokens=args.max_tokens, temperature=0.0)
     predict = dspy.Predict(SIGNATURE)
     messages = dspy.ChatAdapter().format(SIGNATURE, demos=[], inputs=INPUTS)
@@ -47,7 +48,8 @@ def main() -> None:
 
     def raw() -> None:
         with switcher.pool.use(name) as llama:
-            llama.reset()  # as plancoder's local LM does: the whole prompt is evaluated on every call
+            if not settings.local.reuse_prefix:  # as plancoder's local LM does
+                llama.reset()
             llama.create_chat_completion(messages=messages, temperature=0.0, max_tokens=args.max_tokens)
 
     def through_dspy() -> None:

@@ -5,6 +5,7 @@ import pytest
 
 from plancoder import local_lm
 from plancoder.local_lm import SEED_LIMIT, CallSeeds
+from plancoder.local_pool import ModelPool
 from plancoder.models import ModelSwitcher
 
 ASK = [{"role": "user", "content": "Plan: add a login page."}]
@@ -48,7 +49,7 @@ def test_old_requests_are_forgotten_past_the_limit(monkeypatch):
 def test_the_switcher_gives_every_local_call_its_seed(settings, home, monkeypatch):
     sent = []
 
-    def fake_complete(pool, name, messages, params):
+    def fake_complete(pool, name, messages, params, reuse_prefix):
         sent.append(params)
         message = {"role": "assistant", "content": "[[ ## answer ## ]]\nok\n\n[[ ## completed ## ]]"}
         return {"choices": [{"index": 0, "message": message, "finish_reason": "stop"}], "usage": {}}
@@ -61,3 +62,25 @@ def test_the_switcher_gives_every_local_call_its_seed(settings, home, monkeypatc
             dspy.Predict("question -> answer")(question="why?")
     assert [params["temperature"] for params in sent] == [0.7, 0.7]
     assert sent[0]["seed"] != sent[1]["seed"]
+
+
+class FakeLlama:
+    """Records whether the prompt cache was dropped before each completion."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def reset(self) -> None:
+        self.calls.append("reset")
+
+    def create_chat_completion(self, messages, **params):
+        self.calls.append("complete")
+        return {"choices": [], "usage": {}}
+
+
+@pytest.mark.parametrize("reuse_prefix, calls", [(False, ["reset", "complete"]), (True, ["complete"])])
+def test_the_whole_prompt_is_evaluated_unless_prefix_reuse_is_configured(reuse_prefix, calls):
+    engine = FakeLlama()
+    pool = ModelPool(lambda name: (engine, 1), lambda name: 1, budget_mb=10)
+    local_lm.complete(pool, "m", ASK, HOT, reuse_prefix)
+    assert engine.calls == calls

@@ -63,6 +63,10 @@ class LocalConfig(Strict):
     n_ctx: int = Field(ge=512, le=32768, description="Context window in tokens.")
     threads: int = Field(ge=0, description="CPU threads for llama.cpp; 0 means one per core.")
     seed: int = Field(description="Sampling seed, for reproducible non-greedy runs.")
+    reuse_prefix: bool = Field(
+        description="Reuse the prompt prefix shared with the previous call: faster, but answers then depend on "
+        "the calls before them (evaluations and optimization runs are reproducible only with false)."
+    )
 
 
 class DspyConfig(Strict):

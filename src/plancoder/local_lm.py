@@ -133,17 +133,20 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def complete(pool: ModelPool, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict:
+def complete(
+    pool: ModelPool, name: str, messages: list[dict[str, Any]], params: dict[str, Any], reuse_prefix: bool = False
+) -> dict:
     """One chat completion on a pooled model, as an OpenAI-shaped dict with usage and latency.
 
-    The answer depends on the request only: llama.cpp would reuse the key-value cache of the prompt
-    prefix it shares with the previous call, but a prefix evaluated on its own gives slightly different
-    logits from the same prefix evaluated with the rest (measured: another sampled answer from the same
-    seed), so the previous call would steer this one.
+    Unless ``reuse_prefix``, the answer depends on the request only: llama.cpp would reuse the key-value
+    cache of the prompt prefix shared with the previous call, but a prefix evaluated apart gives slightly
+    different logits from the whole prompt evaluated at once (measured: another sampled answer from the
+    same seed), so the previous call would steer this one.
     """
     started = time.perf_counter()
     with pool.use(name) as llama:
-        llama.reset()  # the whole prompt is evaluated: logits of a reused prefix differ from fresh ones
+        if not reuse_prefix:
+            llama.reset()  # the whole prompt is evaluated: logits of a reused prefix differ from fresh ones
         try:
             result = llama.create_chat_completion(messages=messages, **params)
         except ValueError as error:  # llama.cpp reports context overflow as ValueError

@@ -106,7 +106,7 @@ class ModelSwitcher:
     def _complete_local(self, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict:
         sampling = local_lm.chat_params(params)
         sampling["seed"] = self._seeds(messages, sampling)
-        return local_lm.complete(self.pool, name, messages, sampling)
+        return local_lm.complete(self.pool, name, messages, sampling, self.settings.local.reuse_prefix)
 
     def spec_for(self, role: str, override: str | None = None) -> str:
         return resolve_spec(role, self.settings, self.env, override)
