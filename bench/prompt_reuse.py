@@ -17,8 +17,10 @@ import time
 import plancoder  # noqa: F401
 import dspy
 
+from plancoder import local_lm
 from plancoder.config import load_settings
 from plancoder.home import ensure_data_dir
+from plancoder.local_pool import ModelPool
 from plancoder.models import ModelSwitcher
 
 SIGNATURE = dspy.Signature("code, feedback -> answer")
@@ -31,12 +33,11 @@ def request(attempt: int) -> list[dict]:
     return dspy.ChatAdapter().format(SIGNATURE, demos=[], inputs={"code": CODE, "feedback": feedback})
 
 
-def timed_call(llama, messages: list[dict], max_tokens: int, fresh: bool) -> tuple[float, int]:
-    """(seconds, prompt tokens) of one greedy completion; ``fresh`` drops the cached prefix first."""
+def timed_call(pool: ModelPool, name: str, messages: list[dict], max_tokens: int, fresh: bool) -> tuple[float, int]:
+    """(seconds, prompt tokens) of one greedy completion through plancoder's own ``local_lm.complete``."""
     started = time.perf_counter()
-    if fresh:
-        llama.reset()
-    result = llama.create_chat_completion(messages=messages, temperature=0.0, max_tokens=max_tokens)
+    params = {"temperature": 0.0, "max_tokens": max_tokens}
+    result = local_lm.complete(pool, name, messages, params, reuse_prefix=not fresh)
     return time.perf_counter() - started, result["usage"]["prompt_tokens"]
 
 
@@ -46,13 +47,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--max-tokens", type=int, default=32)
     args = parser.parse_args()
-    switcher = ModelSwitcher(load_settings(None, {}), ensure_data_dir(), {})
+    pool, name = ModelSwitcher(load_settings(None, {}), ensure_data_dir(), {}).pool, args.model.split("/", 1)[1]
     times: dict[bool, list[float]] = {True: [], False: []}
-    with switcher.pool.use(args.model.split("/", 1)[1]) as llama:
-        _, tokens = timed_call(llama, request(0), args.max_tokens, fresh=True)  # load and warm up
-        for attempt in range(1, 2 * args.rounds + 1):
-            fresh = attempt % 2 == 0
-            times[fresh].append(timed_call(llama, request(attempt), args.max_tokens, fresh)[0])
+    _, tokens = timed_call(pool, name, request(0), args.max_tokens, fresh=True)  # load and warm up
+    for attempt in range(1, 2 * args.rounds + 1):
+        fresh = attempt % 2 == 0
+        times[fresh].append(timed_call(pool, name, request(attempt), args.max_tokens, fresh)[0])
     reuse, fresh = statistics.median(times[False]), statistics.median(times[True])
     print(f"model {args.model}, {args.rounds} rounds, {tokens} prompt tokens, max_tokens {args.max_tokens}")
     print(f"prefix reused      median {reuse * 1000:9.1f} ms  (min {min(times[False]) * 1000:.1f})")
