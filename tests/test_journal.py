@@ -37,7 +37,7 @@ def test_finished_tasks_survive_and_a_line_cut_by_a_crash_is_dropped(tmp_path):
 
 def test_progress_from_another_model_is_not_resumed(tmp_path):
     journal(tmp_path).start(resume=False)
-    with pytest.raises(PlancoderError, match=r"another evaluation \(it differs in: models\)") as raised:
+    with pytest.raises(PlancoderError, match=r"another run \(it differs in: models\)") as raised:
         journal(tmp_path, models=["other"]).start(resume=True)
     assert "drop --resume to start over" in raised.value.fix
 

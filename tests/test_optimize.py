@@ -2,6 +2,10 @@
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,11 +57,12 @@ TASK = {
 }
 
 
-def scripted_runtime(tmp_path, planner):
+def scripted_runtime(tmp_path, planner, reflector=None):
     """A runtime whose Planner is ``planner`` and whose reflection model proposes RULE."""
     config = tmp_path / "plancoder.toml"
     config.write_text(f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n')
-    env = {"PLANCODER_MODEL_PLANNER": planner.spec, "PLANCODER_MODEL_REFLECTION": Script(reflection).spec}
+    reflector = reflector or Script(reflection)
+    env = {"PLANCODER_MODEL_PLANNER": planner.spec, "PLANCODER_MODEL_REFLECTION": reflector.spec}
     return build_runtime(config, env, cache=False)
 
 
@@ -144,3 +149,82 @@ def test_a_fence_language_tag_never_becomes_part_of_the_proposed_instruction(tmp
     meter = Meter(OptimizerCaps(max_metric_calls=5, max_wall_minutes=5, max_reflection_tokens=10**6))
     lm = reflection_lm(build_runtime(None, env, cache=False), meter)
     assert lm("Improve: ...") == ["```\nPlan in order.\n```"]  # what GEPA 3.0's extractor then reads
+
+
+class Dying:
+    """``student``, until the process dies at the ``at``-th call (None: never), as under ``kill -9``;
+    with ``interrupt``, Ctrl-C is pressed there instead."""
+
+    def __init__(self, at=None, interrupt=False):
+        self.at, self.interrupt, self.calls = at, interrupt, 0
+
+    def __call__(self, messages):
+        self.calls += 1
+        if self.calls == self.at and self.interrupt:
+            raise KeyboardInterrupt
+        if self.calls == self.at:
+            os._exit(KILLED)
+        return student(messages)
+
+
+KILLED = 9
+RESUMABLE = budget(max_latency_ratio=50.0, max_token_ratio=5.0)
+
+
+def optimize_planner(workdir, planner, resume=False):
+    """The Planner's optimization with ``planner`` as the model and a data directory in ``workdir``."""
+    role = dataclasses.replace(role_program("planner"), items=small_suite)
+    workdir.mkdir(exist_ok=True)
+    return optimize_role(scripted_runtime(workdir, *planner), role, RESUMABLE, resume=resume)
+
+
+def run_apart(workdir, *args):
+    """tests/killable_optimize.py in a process of its own: its exit code and its report (when it ended)."""
+    helper = Path(__file__).with_name("killable_optimize.py")
+    env = {**os.environ, "PLANCODER_HOME": str(workdir / "home")}
+    done = subprocess.run(
+        [sys.executable, str(helper), str(workdir), *args], capture_output=True, text=True, env=env, timeout=300
+    )
+    return done.returncode, json.loads(done.stdout.splitlines()[-1]) if done.returncode == 0 else done.stderr
+
+
+def assert_same_outcome(section, expected, workdir):
+    judged = [(c["instructions"], c["totals"]["score"], c["accepted"]) for c in section["candidates"]]
+    assert judged == [(c["instructions"], c["totals"]["score"], c["accepted"]) for c in expected["candidates"]]
+    assert section["gepa"] == expected["gepa"] and section["proposals"] == expected["proposals"]
+    assert section["version"] == "v1" and not (workdir / "home" / "optimize_progress" / "planner.jsonl").exists()
+
+
+@pytest.fixture
+def uninterrupted(tmp_path, monkeypatch):
+    """An uninterrupted run's report, with how many Planner calls it made."""
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "whole" / "home"))
+    planner = Dying()
+    section = optimize_planner(tmp_path / "whole", (Script(planner), Script(reflection)))
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "run" / "home"))
+    return section | {"planner_calls": planner.calls}
+
+
+def test_an_optimization_killed_in_the_search_replays_its_answers_and_ends_as_an_uninterrupted_one(
+    tmp_path, uninterrupted
+):
+    """Killed for real (GEPA's rollouts run in worker threads, where an exception would not end the run)."""
+    assert run_apart(tmp_path / "run", "10")[0] == KILLED  # call 10: after the sample and GEPA's first pass
+    code, section = run_apart(tmp_path / "run", "--resume")
+    assert code == 0, section
+    assert section["replayed_answers"] == 6  # GEPA's first pass; the sample's 3 calls were a step of their own
+    assert section["planner_calls"] == uninterrupted["planner_calls"] - 9  # only the rest was asked
+    assert_same_outcome(section, uninterrupted, tmp_path / "run")
+
+
+def test_an_optimization_interrupted_in_the_release_pass_keeps_the_search_and_the_finished_measurements(
+    tmp_path, uninterrupted
+):
+    planner = Dying(at=uninterrupted["planner_calls"] - 1, interrupt=True)
+    models = Script(planner), Script(reflection)
+    with pytest.raises(KeyboardInterrupt):
+        optimize_planner(tmp_path / "run", models)
+    planner.calls, planner.at = 0, None
+    section = optimize_planner(tmp_path / "run", models, resume=True)
+    assert section["replayed_answers"] == 0 and planner.calls <= 6  # the last task's measurements
+    assert_same_outcome(section, uninterrupted, tmp_path / "run")

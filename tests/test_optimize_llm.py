@@ -1,10 +1,13 @@
 """A real, tiny GEPA run: the embedded 0.5B plans, the embedded 1.5B reflects, under a budget."""
 
 import dataclasses
+import json
 
 import pytest
 
+from plancoder import local_lm
 from plancoder.budget import OptimizerCaps, RoleBudget
+from plancoder.journal import Journal
 from plancoder.optimize import optimize_role
 from plancoder.programs import role_program
 from plancoder.runtime import build_runtime
@@ -13,7 +16,10 @@ pytestmark = pytest.mark.llm
 
 
 @pytest.mark.article("VI")
-def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate(tmp_path):
+def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate_and_replays_exactly(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     config = tmp_path / "plancoder.toml"
     config.write_text(
         f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n'
@@ -25,6 +31,7 @@ def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate(
     caps = OptimizerCaps(
         max_metric_calls=4, max_wall_minutes=8, max_reflection_tokens=20_000, reflection_minibatch_size=1
     )
+    monkeypatch.setattr(Journal, "finish", lambda self: None)  # keep the run's journal to replay it below
     section = optimize_role(runtime, role, RoleBudget(optimizer=caps))
     one_proposal = 2 * caps.reflection_minibatch_size + 1  # GEPA checks the cap before each proposal
     assert section["meter"]["metric_calls"] <= 4 + one_proposal and section["meter"]["wall_minutes"] < 8 * 1.5
@@ -34,3 +41,13 @@ def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate(
         assert candidate["accepted"] == (not candidate["reasons"])
         assert candidate["ratios"]["latency_ratio"] > 0
     assert (section["version"] is None) == (section["chosen"] is None)
+
+    # As if killed just before the search ended: every model answer of the search is in the journal
+    journal = tmp_path / "home" / "optimize_progress" / "planner.jsonl"
+    entries = [json.loads(line) for line in journal.read_text().splitlines()]
+    kept = [entry for entry in entries if entry.get("kind") != "gepa"]
+    journal.write_text("".join(json.dumps(entry) + "\n" for entry in kept))
+    monkeypatch.setattr(local_lm, "complete", lambda *args, **kwargs: pytest.fail("the model was called again"))
+    again = optimize_role(runtime, role, RoleBudget(optimizer=caps), resume=True)
+    assert again["replayed_answers"] == sum(entry.get("kind") == "answer" for entry in entries) > 0
+    assert again["gepa"] == section["gepa"] and again["candidates"] == section["candidates"]

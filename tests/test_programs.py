@@ -135,3 +135,22 @@ def test_an_evaluated_version_is_recorded_under_its_own_name(config, monkeypatch
     report = json.loads((tmp_path / "eval_report.json").read_text())["planner"]
     assert report["program_version"] == "v1" and report["tasks"][0]["version"] == "v1"
     assert [o.version for o in monitor.load_observations(0)] == ["v1"]  # never counted as the baseline's
+
+
+def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, tmp_path, monkeypatch):
+    asked = []
+
+    def optimize_role(runtime, role, caps, progress, resume):
+        asked.append(resume)
+        if not resume:
+            raise KeyboardInterrupt
+        progress("GEPA: 1 candidates, stopped by max_metric_calls")
+        return {"role": "planner", "candidates": [], "baseline": {"score": 0.5}, "version": None}
+
+    monkeypatch.setattr("plancoder.optimize.optimize_role", optimize_role)
+    args = ["optimize", "--role", "planner", "--out", str(tmp_path / "report.json"), "--config", str(config)]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 130 and "run the same command with --resume to go on" in out.output
+    out = CliRunner().invoke(app, [*args, "--resume"])
+    assert out.exit_code == 0 and asked == [False, True] and "baseline score 0.5; new version: none" in out.output
+    assert json.loads((tmp_path / "report.json").read_text())["planner"]["baseline"]["score"] == 0.5

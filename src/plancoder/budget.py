@@ -161,18 +161,26 @@ class Meter:
 
     def check(self) -> bool:
         """True (and ``stopped`` says why) once a cap is reached."""
-        if not self.stopped and time.monotonic() - self.started > self.caps.max_wall_minutes * 60:
+        if not self.stopped and self.elapsed > self.caps.max_wall_minutes * 60:
             self.stopped = f"wall time over {self.caps.max_wall_minutes:g} min"
         if not self.stopped and self.reflection_tokens >= self.caps.max_reflection_tokens:
             self.stopped = f"reflection tokens over {self.caps.max_reflection_tokens:,}"
         return bool(self.stopped)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def resume_at(self, elapsed: float) -> None:
+        """Set the clock to ``elapsed`` seconds spent: where an interrupted run was at a replayed answer."""
+        self.started = time.monotonic() - elapsed
 
     def __deepcopy__(self, memo: dict) -> "Meter":
         return self  # GEPA deep-copies the student for every candidate: they all spend from one meter
 
     @property
     def wall_minutes(self) -> float:
-        return round((time.monotonic() - self.started) / 60, 2)
+        return round(self.elapsed / 60, 2)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -1,5 +1,6 @@
 """The release commands: ``optimize``, ``programs``, ``rollout``, ``rollback`` and ``flags``."""
 
+import functools
 import json
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +26,14 @@ def optimize(
     role: RoleOption,
     budget: Annotated[Path | None, typer.Option(help="optimizer_budget.yaml to use.")] = None,
     out: Annotated[Path, typer.Option(help="The report to write.")] = Path("eval/optimize_report.json"),
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run of the same optimization: its recorded model answers and "
+            "measurements are replayed, and it goes on live where it stopped.",
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """GEPA on a role under its budget; candidates over budget or against the constitution are rejected."""
@@ -35,7 +44,12 @@ def optimize(
 
     caps = load_budgets(budget).for_role(_check_role(role))
     runtime = _runtime(config, cache=False)
-    section = optimize_role(runtime, role_program(role), caps, progress=lambda line: typer.echo(line, err=True))
+    progress = functools.partial(typer.echo, err=True)
+    try:
+        section = optimize_role(runtime, role_program(role), caps, progress=progress, resume=resume)
+    except KeyboardInterrupt:
+        typer.echo("\ninterrupted: the work done is kept; run the same command with --resume to go on", err=True)
+        raise typer.Exit(130) from None
     for candidate in section["candidates"]:
         verdict = "accepted" if candidate["accepted"] else "rejected: " + "; ".join(candidate["reasons"])
         typer.echo(

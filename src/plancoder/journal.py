@@ -1,14 +1,15 @@
-"""An evaluation's finished tasks, one JSON line each, so an interrupted run resumes where it stopped.
+"""A run's finished work, one JSON line each, so an interrupted run resumes where it stopped.
 
-A Coder pass over the test split takes an hour or more on CPU; a crash, a reboot or Ctrl-C must not
-throw away the tasks already judged. The first line is the run's head (role, split, models, program
-version, data hash, settings): ``plancoder eval --resume`` continues only a journal with the same head.
-Each task is appended and flushed to disk as soon as it is judged; a line cut by a crash is dropped.
-The journal is removed once the report is written.
+A Coder pass over the test split takes an hour or more on CPU, an optimization several; a crash, a
+reboot or Ctrl-C must not throw away the work already done. The first line is the run's head (role,
+split, models, program version, data hash, settings): ``--resume`` continues only a journal with the
+same head. Each entry is appended and flushed to disk as soon as it is done; a line cut by a crash is
+dropped. The journal is removed once the report is written.
 """
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,8 @@ def journal_path(home: Path, head: dict[str, Any]) -> Path:
 class Journal:
     """Finished tasks of one evaluation on disk."""
 
-    def __init__(self, path: Path, head: dict[str, Any]) -> None:
-        self.path, self.head = path, head
+    def __init__(self, path: Path, head: dict[str, Any], compared: Sequence[str] = COMPARED) -> None:
+        self.path, self.head, self.compared = path, head, compared
 
     def start(self, resume: bool) -> list[dict[str, Any]]:
         """The tasks already finished (``resume``), or a fresh journal and none."""
@@ -61,9 +62,28 @@ class Journal:
 
     def _check_head(self, saved: dict[str, Any]) -> None:
         current = json.loads(json.dumps(self.head, default=str))
-        differ = [key for key in COMPARED if saved.get(key) != current.get(key)]
+        differ = [key for key in self.compared if saved.get(key) != current.get(key)]
         if differ:
             raise PlancoderError(
-                f"the saved progress in {self.path} is from another evaluation (it differs in: {', '.join(differ)})",
-                "run the same evaluation again with --resume, or drop --resume to start over",
+                f"the saved progress in {self.path} is from another run (it differs in: {', '.join(differ)})",
+                "run the same command again with --resume, or drop --resume to start over",
             )
+
+
+class Steps:
+    """A run's finished steps by kind and key: a resumed run takes each one instead of doing it again."""
+
+    def __init__(self, journal: Journal, resume: bool) -> None:
+        self.journal = journal
+        self._done = {(entry["kind"], entry["key"]): entry["value"] for entry in journal.start(resume)}
+
+    def has(self, kind: str, key: str = "") -> bool:
+        return (kind, key) in self._done
+
+    def once(self, kind: str, compute: Callable[[], Any], key: str = "") -> Any:
+        """The value recorded for this step, or ``compute()``'s, recorded (both as JSON reads it back)."""
+        if (kind, key) in self._done:
+            return self._done.pop((kind, key))
+        value = json.loads(json.dumps(compute(), default=str))
+        self.journal.add({"kind": kind, "key": key, "value": value})
+        return value

@@ -8,10 +8,15 @@
 3. Measure every candidate on GEPA's frontier against the baseline on the validation tasks
    (interleaved, so machine noise hits both alike) and let the constitution's release checks decide
    (``plancoder.release``); the best accepted candidate becomes a new program version.
+
+Every step is journaled as it ends, so ``--resume`` goes on from an interrupted run: the sample, each
+model answer during GEPA (``plancoder.replay``: the search is replayed up to where it stopped), each
+release measurement and the saved version.
 """
 
 import contextlib
 import copy
+import functools
 import logging
 import re
 import signal
@@ -25,10 +30,12 @@ import dspy
 
 from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
 from plancoder.evaluate import data_hash
+from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE
 from plancoder.release import decide, measure, release_section
+from plancoder.replay import Answers, recording
 from plancoder.runtime import Runtime
 from plancoder.tracking import tracked_run
 
@@ -200,17 +207,43 @@ def frontier(results: Any) -> list[int]:
     return sorted((i for i in found if i != 0), key=lambda i: -scores[i])
 
 
+def search(
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], steps: Steps
+) -> dict[str, Any]:
+    """GEPA under the meter with every model answer recorded; what the release and the report need of it."""
+    meter = Meter(budget.optimizer)
+    answers = Answers(steps, meter)  # a resumed run's clock is where the interrupted one was
+    started = time.time()
+    with recording(answers), hard_stop(budget.optimizer.max_wall_minutes * HARD_STOP_FACTOR * 60):
+        compiled, proposer = run_gepa(runtime, role, budget, data, meter)
+    results = compiled.detailed_results
+    return {
+        "candidates": candidate_instructions(results, frontier(results)),
+        "gepa": _gepa_stats(results),
+        "meter": meter.as_dict(),
+        "usage": usage_since(started),
+        "proposals": proposer.log if proposer else "GEPA's own (whole-instruction rewrites)",
+        "replayed_answers": answers.replayed,
+    }
+
+
 def release(
-    runtime: Runtime, role: RoleProgram, budget: RoleBudget, results: Any, items: list, progress: Progress
+    runtime: Runtime,
+    role: RoleProgram,
+    budget: RoleBudget,
+    found: dict[str, Any],
+    items: list,
+    steps: Steps,
+    progress: Progress,
 ) -> dict[str, Any]:
     """Measure GEPA's frontier against the baseline and decide; with no candidate, GEPA's own baseline pass
     stands: measuring the baseline again would cost a whole validation pass (30 min for a Coder run) for nothing."""
-    indices = frontier(results)
-    if indices:
-        measured = measure(runtime, role, candidate_instructions(results, indices), items, progress)
+    candidates = {int(index): instructions for index, instructions in found["candidates"].items()}
+    if candidates:
+        measured = measure(runtime, role, candidates, items, progress, functools.partial(steps.once, "measured"))
         return decide(runtime, role, budget, measured)
     progress("GEPA found no candidate: the baseline is not measured again")
-    baseline = {"tasks": len(items), "score": round(float(results.val_aggregate_scores[0]), 4)}
+    baseline = {"tasks": len(items), "score": found["gepa"]["val_aggregate_scores"][0]}
     baseline["measured_by"] = "GEPA's validation pass (no candidate to compare, so no latency or tokens)"
     instructions = role.instructions(role.build(runtime))
     return release_section(role.role, baseline, instructions)
@@ -233,37 +266,61 @@ def sample_seconds(runtime: Runtime, role: RoleProgram, items: list[dict[str, An
 
 
 def optimize_role(
-    runtime: Runtime, role: RoleProgram, budget: RoleBudget, progress: Progress = log.info, sample: int = 1
+    runtime: Runtime,
+    role: RoleProgram,
+    budget: RoleBudget,
+    progress: Progress = log.info,
+    sample: int = 1,
+    resume: bool = False,
 ) -> dict[str, Any]:
-    """The whole run; returns the report section (and saves the accepted candidate as a version)."""
-    limits = budget.data
-    data = {
-        "train": limits.choose(role.items("train", None), limits.train_limit),
-        "validation": limits.choose(role.items("validation", None), limits.validation_limit),
-    }
+    """The whole run; returns the report section (and saves the accepted candidate as a version).
+
+    Each step is journaled as it ends (``plancoder.journal``), GEPA's model answers included
+    (``plancoder.replay``): with ``resume``, an interrupted run of the same optimization goes on from there."""
+    data = _splits(role, budget)
     params = _params(runtime, role, budget, data)
+    steps = Steps(progress_journal(runtime, params, budget), resume)
     with tracked_run(runtime.store, role.role, f"optimize {role.role}", params) as run:
-        seconds = sample_seconds(runtime, role, data["validation"][:sample])
+        seconds = steps.once("sample", lambda: sample_seconds(runtime, role, data["validation"][:sample]))
         budget_lines = describe(budget, role.role, len(data["train"]), len(data["validation"]), seconds)
         for line in budget_lines:
             progress(line)
-        meter = Meter(budget.optimizer)
-        started = time.time()
-        with hard_stop(budget.optimizer.max_wall_minutes * HARD_STOP_FACTOR * 60):
-            compiled, proposer = run_gepa(runtime, role, budget, data, meter)
-        usage = usage_since(started)
-        results = compiled.detailed_results
-        progress(f"GEPA: {len(results.candidates)} candidates, stopped by {meter.as_dict()['stopped_by']}")
-        section = release(runtime, role, budget, results, data["validation"], progress)
+        found = steps.once("gepa", lambda: search(runtime, role, budget, data, steps))
+        progress(_search_summary(found))
+        section = release(runtime, role, budget, found, data["validation"], steps, progress)
         section |= {"params": params, "budget": budget.model_dump(), "budget_in_human_units": budget_lines}
-        section |= {"meter": meter.as_dict(), "usage": usage, "gepa": _gepa_stats(results)}
-        section["proposals"] = proposer.log if proposer else "GEPA's own (whole-instruction rewrites)"
-        _save_version(runtime, role, section, params)
-        run.log_dict(section, "optimize_report.json")
-        run.log_text(section["prompt_diff"], "prompt_diff.txt")
-        run.log_metrics(_candidate_metrics(section))
-        section["mlflow_run_id"] = run.run_id
+        section |= {key: found[key] for key in ("meter", "usage", "gepa", "proposals", "replayed_answers")}
+        section["version"] = steps.once("version", lambda: _save_version(runtime, role, section, params))
+        _log_run(run, section)
+    steps.journal.finish()
     return section
+
+
+def progress_journal(runtime: Runtime, params: dict[str, Any], budget: RoleBudget) -> Journal:
+    """Where an optimization of this role keeps its progress; it resumes only with the same head."""
+    head = {**params, "budget": budget.model_dump()}
+    return Journal(runtime.home / "optimize_progress" / f"{params['role']}.jsonl", head, compared=tuple(head))
+
+
+def _splits(role: RoleProgram, budget: RoleBudget) -> dict[str, list]:
+    limits = budget.data
+    return {
+        "train": limits.choose(role.items("train", None), limits.train_limit),
+        "validation": limits.choose(role.items("validation", None), limits.validation_limit),
+    }
+
+
+def _search_summary(found: dict[str, Any]) -> str:
+    replayed = found["replayed_answers"]
+    resumed = f"; {replayed} model answers replayed from the interrupted run" if replayed else ""
+    return f"GEPA: {found['gepa']['candidates']} candidates, stopped by {found['meter']['stopped_by']}{resumed}"
+
+
+def _log_run(run: Any, section: dict[str, Any]) -> None:
+    run.log_dict(section, "optimize_report.json")
+    run.log_text(section["prompt_diff"], "prompt_diff.txt")
+    run.log_metrics(_candidate_metrics(section))
+    section["mlflow_run_id"] = run.run_id
 
 
 def _params(runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list]) -> dict[str, Any]:
@@ -301,20 +358,20 @@ def _candidate_metrics(section: dict[str, Any]) -> dict[str, float]:
     return metrics
 
 
-def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], params: dict[str, Any]) -> None:
-    """Save the baseline (first time) and the accepted candidate as program versions."""
+def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], params: dict[str, Any]) -> str | None:
+    """Save the baseline (first time) and the accepted candidate as program versions; the candidate's id."""
     registry = registry_for(runtime, role.role)
     if BASELINE not in registry.ids():
         registry.save(role.build(runtime), {"kind": "baseline", **params}, BASELINE)
         mirror(runtime, role.role, BASELINE, (BASELINE,))
     chosen = section.get("chosen")
     if chosen is None:
-        section["version"] = None
-        return
+        return None
     from plancoder.programs import with_instructions
 
     program = with_instructions(role.build(runtime), chosen["instructions"])
     meta = {"kind": "candidate", "parent": BASELINE, **params, **{k: chosen[k] for k in ("totals", "ratios")}}
     meta |= {"budget_verdict": "within", "baseline_totals": section["baseline"]}
-    section["version"] = registry.save(program, meta).id
-    mirror(runtime, role.role, section["version"])
+    version = registry.save(program, meta).id
+    mirror(runtime, role.role, version)
+    return version

@@ -4,12 +4,15 @@ Registering them makes ``dspy.LM("local/...")`` and ``dspy.LM("scripted/...")`` 
 """
 
 import asyncio
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import litellm
 from litellm import CustomLLM, ModelResponse
+
+from plancoder import replay
 
 Completer = Callable[[str, list[dict[str, Any]], dict[str, Any]], dict]
 """(model name, messages, optional params) -> OpenAI-shaped completion dict."""
@@ -21,12 +24,14 @@ _lock = threading.Lock()
 class Provider(CustomLLM):
     """Adapts a plain completion function to LiteLLM's custom-provider interface."""
 
-    def __init__(self, completer: Completer) -> None:
+    def __init__(self, name: str, completer: Completer) -> None:
         super().__init__()
-        self.completer = completer
+        self.name, self.completer = name, completer
 
     def completion(self, model: str, messages: list, optional_params: dict, **_: Any) -> ModelResponse:
-        result = self.completer(model, messages, dict(optional_params or {}))
+        params = dict(optional_params or {})
+        call = functools.partial(self.completer, model, messages, params)
+        result = replay.answer(f"{self.name}/{model}", messages, params, call)
         return ModelResponse(
             model=result.get("model") or model,
             choices=result["choices"],
@@ -43,7 +48,7 @@ def register(name: str, completer: Completer) -> Provider:
         if name in _registered:
             _registered[name].completer = completer
             return _registered[name]
-        provider = Provider(completer)
+        provider = Provider(name, completer)
         _registered[name] = provider
         others = [item for item in litellm.custom_provider_map if item["provider"] != name]
         litellm.custom_provider_map = [*others, {"provider": name, "custom_handler": provider}]

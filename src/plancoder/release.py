@@ -9,6 +9,7 @@ accepted silently.
 """
 
 import difflib
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,15 +29,19 @@ def measure(
     candidates: dict[int, dict[str, str]],
     items: list[dict[str, Any]],
     progress: Callable[[str], None] = lambda _: None,
+    record: Callable[[Callable[[], dict], str], dict] = lambda run, key: run(),
 ) -> dict[str, Any]:
-    """Records of the baseline and each candidate on every item, interleaved per item."""
+    """Records of the baseline and each candidate on every item, interleaved per item.
+
+    ``record(run, key)`` runs one measurement, or returns it from the journal of an interrupted run."""
     programs = {BASELINE_NAME: role.build(runtime)}
     programs |= {str(i): with_instructions(role.build(runtime), instr) for i, instr in candidates.items()}
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in programs}
     for number, item in enumerate(items, 1):
         for name, program in programs.items():
             label = BASELINE_NAME if name == BASELINE_NAME else f"candidate-{name}"  # as the monitor records it
-            records[name].append(role.run_task(runtime, item, program, label))
+            run = functools.partial(role.run_task, runtime, item, program, label)
+            records[name].append(record(run, f"{item.get('id', number)}/{name}"))
         progress(f"measured task {number}/{len(items)} on {len(programs)} programs")
     baseline_instructions = role.instructions(programs[BASELINE_NAME])
     return {"baseline_instructions": baseline_instructions, "candidates": candidates, "records": records}
