@@ -297,8 +297,9 @@ def optimize_role(
 
 
 def progress_journal(runtime: Runtime, params: dict[str, Any], budget: RoleBudget) -> Journal:
-    """Where an optimization of this role keeps its progress; it resumes only with the same head."""
-    head = {**params, "budget": budget.model_dump()}
+    """Where an optimization of this role keeps its progress; it resumes only with the same head (the sampling
+    seed too: it is not part of a request, but another seed would have drawn other answers)."""
+    head = {**params, "budget": budget.model_dump(), "local": runtime.settings.local.model_dump()}
     return Journal(runtime.home / "optimize_progress" / f"{params['role']}.jsonl", head, compared=tuple(head))
 
 
