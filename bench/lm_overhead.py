@@ -48,7 +48,7 @@ def main() -> None:
 
     def raw() -> None:
         with switcher.pool.use(name) as llama:
-            if not settings.local.reuse_prefix:  # as plancoder's local LM does
+            if not settings.local.reuse_prefix:  # the prompt is under one batch: plancoder evaluates it whole too
                 llama.reset()
             llama.create_chat_completion(messages=messages, temperature=0.0, max_tokens=args.max_tokens)
 

@@ -65,22 +65,36 @@ def test_the_switcher_gives_every_local_call_its_seed(settings, home, monkeypatc
 
 
 class FakeLlama:
-    """Records whether the prompt cache was dropped before each completion."""
+    """llama-cpp-python's cache bookkeeping: a prompt is the message's characters, batches of 4 tokens."""
+
+    n_batch = 4
 
     def __init__(self) -> None:
-        self.calls: list[str] = []
+        self.input_ids, self.n_tokens, self.kept = [0] * 64, 0, []
 
-    def reset(self) -> None:
-        self.calls.append("reset")
+    def generate(self, tokens, **params):
+        self.kept.append(self.n_tokens)  # what llama.cpp may reuse: it matches a prefix within these tokens
+        self.input_ids[: len(tokens) + 2] = [*tokens, 0, 0]  # the prompt, then two generated tokens
+        self.n_tokens = len(tokens) + 2
+        return iter(())
 
     def create_chat_completion(self, messages, **params):
-        self.calls.append("complete")
+        list(self.generate([ord(c) for c in messages[0]["content"]]))
         return {"choices": [], "usage": {}}
 
 
-@pytest.mark.parametrize("reuse_prefix, calls", [(False, ["reset", "complete"]), (True, ["complete"])])
-def test_the_whole_prompt_is_evaluated_unless_prefix_reuse_is_configured(reuse_prefix, calls):
+def test_a_cached_prefix_is_reused_only_up_to_a_boundary_of_whole_batches():
     engine = FakeLlama()
     pool = ModelPool(lambda name: (engine, 1), lambda name: 1, budget_mb=10)
-    local_lm.complete(pool, "m", ASK, HOT, reuse_prefix)
-    assert engine.calls == calls
+    for text in ["0123456789abc", "0123456789xyz", "0123456789xyz", "01234567", "ab"]:
+        local_lm.complete(pool, "m", [{"role": "user", "content": text}], HOT)
+    # shared 10 of 13 -> 8; the same 13 again -> 12 (one token left to evaluate); 8 of 8 -> 4; none -> 0
+    assert engine.kept == [0, 8, 12, 4, 0]
+
+
+def test_with_reuse_prefix_the_cache_is_left_to_llama_cpp_and_not_trusted_afterwards():
+    engine = FakeLlama()
+    pool = ModelPool(lambda name: (engine, 1), lambda name: 1, budget_mb=10)
+    for reuse in (False, True, False):
+        local_lm.complete(pool, "m", [{"role": "user", "content": "0123456789abc"}], HOT, reuse_prefix=reuse)
+    assert engine.kept == [0, 15, 0]  # after an unaligned call nothing is known to be batched as afresh

@@ -30,9 +30,11 @@ def test_finished_tasks_survive_and_a_line_cut_by_a_crash_is_dropped(tmp_path):
     assert again.start(resume=True) == [{"id": "a", "score": 1.0}]
     again.add({"id": "b", "score": 0.5})
     assert [t["id"] for t in journal(tmp_path).start(resume=True)] == ["a", "b"]
-    assert journal(tmp_path).start(resume=False) == []  # without --resume it starts over
+    with pytest.raises(PlancoderError, match="holds the progress of an interrupted run") as refused:
+        journal(tmp_path).start(resume=False)  # without --resume, hours of work are not thrown away
+    assert "delete that file to start over" in refused.value.fix
     again.finish()
-    assert not again.path.exists()
+    assert not again.path.exists() and journal(tmp_path).start(resume=False) == []
 
 
 def test_progress_from_another_model_is_not_resumed(tmp_path):

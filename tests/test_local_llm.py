@@ -66,6 +66,21 @@ def test_parallel_calls_are_serialized_safely(local):
     assert list(local.pool.resident()) == ["qwen2.5-coder-0.5b"]
 
 
+def test_a_reused_prompt_prefix_leaves_the_sampled_answer_as_a_fresh_evaluation_gives_it(local):
+    """The shared context is over one batch (512 tokens), so the second call reuses the first's cache."""
+    context = "def mean(xs):\n    return sum(xs) / len(xs)\n\n" * 60
+    ask = context + "In one sentence, what does mean([]) do?"
+    fresh = ModelSwitcher(local.settings, local.home, {})
+    try:
+        first = fresh.lm(SPEC)(ask, temperature=1.0, max_tokens=16)
+    finally:
+        fresh.pool.close_all()
+    local.lm(SPEC)(context + "Name the function.", temperature=1.0, max_tokens=8)
+    with local.pool.use(SPEC.split("/", 1)[1]) as llama:
+        assert llama.plancoder_prefix.clean >= 512  # whole batches to reuse
+    assert local.lm(SPEC)(ask, temperature=1.0, max_tokens=16) == first
+
+
 def test_a_sampled_answer_does_not_depend_on_earlier_calls(local):
     """llama.cpp seeds a call from the previous one unless told; plancoder seeds it from the request."""
     ask = "Write one made-up sentence about a city."

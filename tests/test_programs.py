@@ -138,19 +138,29 @@ def test_an_evaluated_version_is_recorded_under_its_own_name(config, monkeypatch
 
 
 def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, tmp_path, monkeypatch):
-    asked = []
+    from test_optimize import reflection, student
 
-    def optimize_role(runtime, role, caps, progress, resume):
-        asked.append(resume)
-        if not resume:
+    from plancoder.scripted import Script
+
+    interrupted = []
+
+    def planner(messages):
+        if not interrupted:
+            interrupted.append(True)
             raise KeyboardInterrupt
-        progress("GEPA: 1 candidates, stopped by max_metric_calls")
-        return {"role": "planner", "candidates": [], "baseline": {"score": 0.5}, "version": None}
+        return student(messages)
 
-    monkeypatch.setattr("plancoder.optimize.optimize_role", optimize_role)
-    args = ["optimize", "--role", "planner", "--out", str(tmp_path / "report.json"), "--config", str(config)]
-    out = CliRunner().invoke(app, args)
-    assert out.exit_code == 130 and "run the same command with --resume to go on" in out.output
-    out = CliRunner().invoke(app, [*args, "--resume"])
-    assert out.exit_code == 0 and asked == [False, True] and "baseline score 0.5; new version: none" in out.output
-    assert json.loads((tmp_path / "report.json").read_text())["planner"]["baseline"]["score"] == 0.5
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PLANCODER_MODEL_PLANNER", Script(planner).spec)
+    monkeypatch.setenv("PLANCODER_MODEL_REFLECTION", Script(reflection).spec)
+    caps = "optimizer: {max_metric_calls: 10, max_wall_minutes: 5, max_reflection_tokens: 9000}\n"
+    caps += "  production: {max_latency_ratio: 50, max_token_ratio: 5}\n  data: {train_limit: 2, validation_limit: 2}\n"
+    (tmp_path / "budget.yaml").write_text(f"planner:\n  {caps}coder:\n  {caps}")
+    out = tmp_path / "report.json"
+    args = ["optimize", "--role", "planner", "--budget", str(tmp_path / "budget.yaml"), "--out", str(out)]
+    run = CliRunner().invoke(app, [*args, "--config", str(config)])
+    assert run.exit_code == 130 and "run the same command with --resume to go on" in run.output
+    run = CliRunner().invoke(app, [*args, "--resume", "--config", str(config)])
+    assert run.exit_code == 0 and f"wrote {out}" in run.output
+    assert json.loads(out.read_text())["planner"]["budget"]["data"]["validation_limit"] == 2
+    assert not list((tmp_path / "home" / "optimize_progress").iterdir())  # removed once the report was written

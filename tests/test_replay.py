@@ -23,7 +23,9 @@ def test_a_resumed_run_replays_the_recorded_answers_in_order_and_calls_only_the_
     calls = []
 
     def model(text):
-        return lambda: calls.append(text) or {"choices": [{"message": {"content": text}}]}
+        return replay.Call(lambda: calls.append(text) or {"choices": [{"message": {"content": text}}]}, skipped)
+
+    skipped = lambda: calls.append("skipped")  # noqa: E731 - counted like an asked call (local seeds)
 
     ask, clock = [{"role": "user", "content": "hi"}], Meter(CAPS)
     first = replay.Answers(steps(tmp_path, resume=False), clock)
@@ -36,7 +38,7 @@ def test_a_resumed_run_replays_the_recorded_answers_in_order_and_calls_only_the_
     assert [text_of(again.answer("m", ask, {}, model("live"))) for _ in range(2)] == ["one", "two"]
     assert 200 <= clock.elapsed < 210  # the interrupted run's time spent, as at its last answer
     assert text_of(again.answer("m", ask, {"temperature": 1}, model("new"))) == "new"  # another request
-    assert calls == ["one", "two", "new"] and again.replayed == 2
+    assert calls == ["one", "two", "skipped", "skipped", "new"] and again.replayed == 2
     third = replay.Answers(steps(tmp_path, resume=True))  # and without a clock
     assert [text_of(third.answer("m", ask, {}, model("live"))) for _ in range(2)] == ["one", "two"]
     assert text_of(third.answer("m", ask, {"temperature": 1}, model("live"))) == "new" and third.replayed == 3

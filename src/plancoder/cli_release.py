@@ -46,7 +46,8 @@ def optimize(
     runtime = _runtime(config, cache=False)
     progress = functools.partial(typer.echo, err=True)
     try:
-        section = optimize_role(runtime, role_program(role), caps, progress=progress, resume=resume)
+        keep = functools.partial(write_report, path=out)
+        section = optimize_role(runtime, role_program(role), caps, progress=progress, resume=resume, keep=keep)
     except KeyboardInterrupt:
         typer.echo("\ninterrupted: the work done is kept; run the same command with --resume to go on", err=True)
         raise typer.Exit(130) from None
@@ -56,7 +57,7 @@ def optimize(
             f"candidate {candidate['index']}: score {candidate['totals']['score']} {candidate['ratios']} {verdict}"
         )
     typer.echo(f"baseline score {section['baseline']['score']}; new version: {section['version'] or 'none'}")
-    typer.echo(f"wrote {write_report(section, out)}")
+    typer.echo(f"wrote {out}")
 
 
 @programs_app.command("list")

@@ -9,6 +9,7 @@ dropped. The journal is removed once the report is written.
 
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,39 +27,49 @@ def journal_path(home: Path, head: dict[str, Any]) -> Path:
 
 
 class Journal:
-    """Finished tasks of one evaluation on disk."""
+    """Finished entries of one run on disk."""
 
     def __init__(self, path: Path, head: dict[str, Any], compared: Sequence[str] = COMPARED) -> None:
         self.path, self.head, self.compared = path, head, compared
+        self._lock = threading.Lock()  # entries can come from DSPy's worker threads
 
     def start(self, resume: bool) -> list[dict[str, Any]]:
-        """The tasks already finished (``resume``), or a fresh journal and none."""
+        """The entries already finished (``resume``), or a fresh journal and none.
+
+        Without ``resume``, saved progress is never overwritten: it may hold hours of work."""
+        if not resume and self.path.exists() and self._finished(check=False):
+            raise PlancoderError(
+                f"{self.path} holds the progress of an interrupted run",
+                "add --resume to go on from it, or delete that file to start over",
+            )
         finished = self._finished() if resume and self.path.exists() else []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lines = [json.dumps(entry, default=str) + "\n" for entry in [self.head, *finished]]
         write_text_atomic(self.path, "".join(lines))  # a clean journal: no cut line for the new tasks to follow
         return finished
 
-    def add(self, task: dict[str, Any]) -> dict[str, Any]:
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(task, default=str) + "\n")
+    def add(self, entry: dict[str, Any]) -> dict[str, Any]:
+        line = json.dumps(entry, default=str) + "\n"
+        with self._lock, self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
-        return task
+        return entry
 
     def finish(self) -> None:
         self.path.unlink(missing_ok=True)
 
-    def _finished(self) -> list[dict[str, Any]]:
-        head, *lines = self.path.read_text(encoding="utf-8").splitlines()
-        self._check_head(json.loads(head))
-        tasks = []
+    def _finished(self, check: bool = True) -> list[dict[str, Any]]:
+        head, *lines = self.path.read_text(encoding="utf-8").splitlines() or [""]
+        if check:
+            self._check_head(json.loads(head))
+        entries = []
         for line in lines:
             try:
-                tasks.append(json.loads(line))
+                entries.append(json.loads(line))
             except ValueError:  # the last line, cut by the crash that interrupted the run
                 break
-        return tasks
+        return entries
 
     def _check_head(self, saved: dict[str, Any]) -> None:
         current = json.loads(json.dumps(self.head, default=str))
@@ -82,8 +93,12 @@ class Steps:
 
     def once(self, kind: str, compute: Callable[[], Any], key: str = "") -> Any:
         """The value recorded for this step, or ``compute()``'s, recorded (both as JSON reads it back)."""
+        return self.replay(kind, compute, key)[0]
+
+    def replay(self, kind: str, compute: Callable[[], Any], key: str = "") -> tuple[Any, bool]:
+        """``once``, and whether the value came from the journal."""
         if (kind, key) in self._done:
-            return self._done.pop((kind, key))
+            return self._done.pop((kind, key)), True
         value = json.loads(json.dumps(compute(), default=str))
         self.journal.add({"kind": kind, "key": key, "value": value})
-        return value
+        return value, False

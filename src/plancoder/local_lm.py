@@ -133,23 +133,60 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class AlignedPrefix:
+    """Prompt-cache reuse that leaves every answer as the whole prompt evaluated afresh would give it.
+
+    llama.cpp evaluates a prompt in batches of ``n_batch`` tokens, and a token's logits depend slightly
+    on how the tokens before it were batched: reusing whatever prefix the previous call left in the
+    key-value cache (llama-cpp-python's default) gave another sampled answer from the same seed. Here a
+    call reuses only a shared prefix that ends at a batch boundary and was itself evaluated in whole
+    batches, so every batch of the new prompt is formed as in a fresh evaluation: the same answer
+    (measured on the embedded models), at the cost of the unshared part of the prompt only.
+    """
+
+    def __init__(self, llama: Any) -> None:
+        self.llama, self.clean, self.align = llama, 0, True
+        self._generate = llama.generate
+        llama.generate = self.generate
+
+    def generate(self, tokens: Any, *args: Any, **kwargs: Any) -> Any:
+        """llama-cpp-python's ``generate``, its cache cut back to the reusable prefix first."""
+        tokens = list(tokens)
+        if self.align:
+            self.llama.n_tokens = self.reusable(tokens)  # llama.cpp then matches (and keeps) this prefix only
+        batch = self.llama.n_batch
+        self.clean = len(tokens) // batch * batch if self.align else 0
+        return self._generate(tokens, *args, **kwargs)
+
+    def reusable(self, tokens: list[int]) -> int:
+        """The longest prefix of ``tokens`` in the cache that ends at a boundary of whole batches."""
+        limit = max(0, min(self.clean, self.llama.n_tokens, len(tokens) - 1))  # at least one token to evaluate
+        pairs = zip(self.llama.input_ids[:limit], tokens[:limit], strict=True)
+        shared = next((i for i, (old, new) in enumerate(pairs) if old != new), limit)
+        return shared // self.llama.n_batch * self.llama.n_batch
+
+
 def complete(
     pool: ModelPool, name: str, messages: list[dict[str, Any]], params: dict[str, Any], reuse_prefix: bool = False
 ) -> dict:
     """One chat completion on a pooled model, as an OpenAI-shaped dict with usage and latency.
 
-    Unless ``reuse_prefix``, the answer depends on the request only: llama.cpp would reuse the key-value
-    cache of the prompt prefix shared with the previous call, but a prefix evaluated apart gives slightly
-    different logits from the whole prompt evaluated at once (measured: another sampled answer from the
-    same seed), so the previous call would steer this one.
+    Unless ``reuse_prefix``, the answer depends on the request only (``AlignedPrefix``); with it, any
+    cached prefix is reused, which is faster still but lets the previous call steer this one.
     """
     started = time.perf_counter()
     with pool.use(name) as llama:
-        if not reuse_prefix:
-            llama.reset()  # the whole prompt is evaluated: logits of a reused prefix differ from fresh ones
+        aligned_prefix(llama).align = not reuse_prefix
         try:
             result = llama.create_chat_completion(messages=messages, **params)
         except ValueError as error:  # llama.cpp reports context overflow as ValueError
             raise ModelFileError(f"local model '{name}': {error}", "shorten the input or raise [local] n_ctx") from None
     result["latency_s"] = time.perf_counter() - started
     return result
+
+
+def aligned_prefix(llama: Any) -> AlignedPrefix:
+    """The engine's ``AlignedPrefix``, installed on first use."""
+    if not isinstance(getattr(llama, "plancoder_prefix", None), AlignedPrefix):
+        llama.plancoder_prefix = AlignedPrefix(llama)
+    return llama.plancoder_prefix

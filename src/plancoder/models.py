@@ -100,13 +100,17 @@ class ModelSwitcher:
         """The process's local model pool, created (and registered with LiteLLM) on first use."""
         if self._pool is None:
             self._pool = local_lm.make_pool(self.settings.local, self.home)
-            providers.register(local_lm.PROVIDER, self._complete_local)
+            providers.register(local_lm.PROVIDER, self._complete_local, self._skip_local)
         return self._pool
 
     def _complete_local(self, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> dict:
         sampling = local_lm.chat_params(params)
         sampling["seed"] = self._seeds(messages, sampling)
         return local_lm.complete(self.pool, name, messages, sampling, self.settings.local.reuse_prefix)
+
+    def _skip_local(self, name: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> None:
+        """A call answered from a recording still counts as asked: the next same request draws anew."""
+        self._seeds(messages, local_lm.chat_params(params))
 
     def spec_for(self, role: str, override: str | None = None) -> str:
         return resolve_spec(role, self.settings, self.env, override)

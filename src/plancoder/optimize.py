@@ -28,13 +28,14 @@ from typing import Any
 
 import dspy
 
+from plancoder import __version__
 from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
 from plancoder.evaluate import data_hash
 from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE
-from plancoder.release import decide, measure, release_section
+from plancoder.release import decide, measure, release_section, task_key
 from plancoder.replay import Answers, recording
 from plancoder.runtime import Runtime
 from plancoder.tracking import tracked_run
@@ -42,6 +43,7 @@ from plancoder.tracking import tracked_run
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 REFLECTION_MAX_TOKENS = 2048  # at 512 the 1.5B model was cut off mid-instruction and proposed an empty one
+MEASURED = "measured"
 HARD_STOP_FACTOR = 1.5
 """GEPA ends itself once the gated calls return at once; if it loops anyway (every rollout failing before
 the metric counts it), the run is interrupted at this multiple of the wall-time cap."""
@@ -177,7 +179,7 @@ def run_gepa(
     proposer = RuleProposer(reflection) if caps.proposer == "rule" else None
     student = Gated(role.build(runtime), role, meter)
     lm = runtime.switcher.chain(role.role).lms[0]
-    with installed(proposer) as proposer_kwargs, dspy.context(lm=lm):
+    with installed(proposer) as proposer_kwargs, no_straggler_copies(), dspy.context(lm=lm):
         gepa = dspy.GEPA(
             metric=gated_metric(role, meter),
             max_metric_calls=caps.max_metric_calls,
@@ -196,6 +198,22 @@ def run_gepa(
             valset=[role.example(item) for item in data["validation"]],
         )
     return compiled, proposer
+
+
+@contextlib.contextmanager
+def no_straggler_copies() -> Iterator[None]:
+    """DSPy's ParallelExecutor starts a second copy of any rollout still running after 120 s (its default
+    ``timeout``), and leaves that copy running when the first one ends: with Coder rollouts of 2 to 11
+    minutes, a GEPA minibatch ran its bugs twice, the copies competing for the CPU and counted as metric
+    calls. Inside this block executors are created without that timeout."""
+    from dspy.utils.parallelizer import ParallelExecutor
+
+    init = ParallelExecutor.__init__
+    ParallelExecutor.__init__ = functools.partialmethod(init, timeout=0)
+    try:
+        yield
+    finally:
+        ParallelExecutor.__init__ = init
 
 
 def frontier(results: Any) -> list[int]:
@@ -240,8 +258,9 @@ def release(
     stands: measuring the baseline again would cost a whole validation pass (30 min for a Coder run) for nothing."""
     candidates = {int(index): instructions for index, instructions in found["candidates"].items()}
     if candidates:
-        measured = measure(runtime, role, candidates, items, progress, functools.partial(steps.once, "measured"))
-        return decide(runtime, role, budget, measured)
+        resumed = sum(steps.has(MEASURED, task_key(item, number)) for number, item in enumerate(items, 1))
+        measured = measure(runtime, role, candidates, items, progress, functools.partial(steps.once, MEASURED))
+        return decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
     progress("GEPA found no candidate: the baseline is not measured again")
     baseline = {"tasks": len(items), "score": found["gepa"]["val_aggregate_scores"][0]}
     baseline["measured_by"] = "GEPA's validation pass (no candidate to compare, so no latency or tokens)"
@@ -272,11 +291,13 @@ def optimize_role(
     progress: Progress = log.info,
     sample: int = 1,
     resume: bool = False,
+    keep: Callable[[dict[str, Any]], Any] = lambda section: None,
 ) -> dict[str, Any]:
     """The whole run; returns the report section (and saves the accepted candidate as a version).
 
     Each step is journaled as it ends (``plancoder.journal``), GEPA's model answers included
-    (``plancoder.replay``): with ``resume``, an interrupted run of the same optimization goes on from there."""
+    (``plancoder.replay``): with ``resume``, an interrupted run of the same optimization goes on from there.
+    ``keep`` writes the report; the journal is removed only after it."""
     data = _splits(role, budget)
     params = _params(runtime, role, budget, data)
     steps = Steps(progress_journal(runtime, params, budget), resume)
@@ -292,6 +313,7 @@ def optimize_role(
         section |= {key: found[key] for key in ("meter", "usage", "gepa", "proposals", "replayed_answers")}
         section["version"] = steps.once("version", lambda: _save_version(runtime, role, section, params))
         _log_run(run, section)
+    keep(section)
     steps.journal.finish()
     return section
 
@@ -299,7 +321,10 @@ def optimize_role(
 def progress_journal(runtime: Runtime, params: dict[str, Any], budget: RoleBudget) -> Journal:
     """Where an optimization of this role keeps its progress; it resumes only with the same head (the sampling
     seed too: it is not part of a request, but another seed would have drawn other answers)."""
-    head = {**params, "budget": budget.model_dump(), "local": runtime.settings.local.model_dump()}
+    settings = runtime.settings
+    head = {**params, "budget": budget.model_dump(), "local": settings.local.model_dump()}
+    head |= {"role_settings": getattr(settings, params["role"]).model_dump(), "plancoder_version": __version__}
+    head["constitution"] = settings.constitution.model_dump()
     return Journal(runtime.home / "optimize_progress" / f"{params['role']}.jsonl", head, compared=tuple(head))
 
 

@@ -33,18 +33,30 @@ def measure(
 ) -> dict[str, Any]:
     """Records of the baseline and each candidate on every item, interleaved per item.
 
-    ``record(run, key)`` runs one measurement, or returns it from the journal of an interrupted run."""
+    ``record(run, key)`` measures one item on every program, or returns that from the journal of an
+    interrupted run (a whole item, so that its programs are still compared under the same load)."""
     programs = {BASELINE_NAME: role.build(runtime)}
     programs |= {str(i): with_instructions(role.build(runtime), instr) for i, instr in candidates.items()}
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in programs}
     for number, item in enumerate(items, 1):
-        for name, program in programs.items():
-            label = BASELINE_NAME if name == BASELINE_NAME else f"candidate-{name}"  # as the monitor records it
-            run = functools.partial(role.run_task, runtime, item, program, label)
-            records[name].append(record(run, f"{item.get('id', number)}/{name}"))
+        measured = record(functools.partial(_measure_item, runtime, role, programs, item), task_key(item, number))
+        for name in programs:
+            records[name].append(measured[name])
         progress(f"measured task {number}/{len(items)} on {len(programs)} programs")
     baseline_instructions = role.instructions(programs[BASELINE_NAME])
     return {"baseline_instructions": baseline_instructions, "candidates": candidates, "records": records}
+
+
+def task_key(item: dict[str, Any], number: int) -> str:
+    return str(item.get("id", number))
+
+
+def _measure_item(
+    runtime: Runtime, role: RoleProgram, programs: dict[str, Any], item: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Every program's record on one item, one after the other."""
+    labels = {name: BASELINE_NAME if name == BASELINE_NAME else f"candidate-{name}" for name in programs}
+    return {name: role.run_task(runtime, item, program, labels[name]) for name, program in programs.items()}
 
 
 def totals(records: list[dict[str, Any]]) -> dict[str, float]:

@@ -24,6 +24,19 @@ from plancoder.journal import Steps
 ANSWER = "answer"
 
 
+class Call:
+    """A model call that can also be skipped: a provider that counts its requests (local seeds) counts it."""
+
+    def __init__(self, run: Callable[[], dict], skip: Callable[[], Any] = lambda: None) -> None:
+        self._run, self._skip = run, skip
+
+    def __call__(self) -> dict:
+        return self._run()
+
+    def skipped(self) -> None:
+        self._skip()
+
+
 class Answers:
     """A run's model answers: replayed when recorded, otherwise called and recorded.
 
@@ -36,15 +49,13 @@ class Answers:
         self._repeats: Counter[str] = Counter()
         self._lock = threading.Lock()
 
-    def answer(
-        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Callable[[], dict]
-    ) -> dict:
+    def answer(self, model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Call) -> dict:
         """The recorded answer to this request, or ``call()``'s, recorded."""
         key = self._key(model, messages, params)
-        replayed = self.steps.has(ANSWER, key)
-        entry = self.steps.once(ANSWER, lambda: {"answer": call(), "elapsed": self._elapsed()}, key)
+        entry, replayed = self.steps.replay(ANSWER, lambda: {"answer": call(), "elapsed": self._elapsed()}, key)
         if replayed:
             self.replayed += 1
+            call.skipped()
             if self.clock is not None and entry["elapsed"] is not None:
                 self.clock.resume_at(entry["elapsed"])
         return entry["answer"]
@@ -61,6 +72,7 @@ class Answers:
 
 
 _active: Answers | None = None
+"""A module global, not a context variable: DSPy runs GEPA's rollouts in worker threads, which must see it."""
 
 
 @contextlib.contextmanager
@@ -74,6 +86,6 @@ def recording(answers: Answers) -> Iterator[Answers]:
         _active = previous
 
 
-def answer(model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Callable[[], dict]) -> dict:
+def answer(model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Call) -> dict:
     """``call()``, or through the active recording when there is one."""
     return call() if _active is None else _active.answer(model, messages, params, call)
