@@ -228,3 +228,13 @@ def test_an_optimization_interrupted_in_the_release_pass_keeps_the_search_and_th
     section = optimize_planner(tmp_path / "run", models, resume=True)
     assert section["replayed_answers"] == 0 and planner.calls <= 6  # the last task's measurements
     assert_same_outcome(section, uninterrupted, tmp_path / "run")
+
+
+def test_no_rollout_is_copied_while_gepa_runs_and_dspy_is_left_as_it_was():
+    from dspy.utils.parallelizer import ParallelExecutor
+
+    from plancoder.optimize import no_straggler_copies
+
+    with no_straggler_copies():
+        assert ParallelExecutor(num_threads=1).timeout == 0  # no second copy of a rollout over 120 s
+    assert ParallelExecutor(num_threads=1).timeout == 120
