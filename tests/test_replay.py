@@ -23,7 +23,7 @@ def test_a_resumed_run_replays_the_recorded_answers_in_order_and_calls_only_the_
     calls = []
 
     def model(text):
-        return replay.Call(lambda: calls.append(text) or {"choices": [{"message": {"content": text}}]}, skipped)
+        return lambda: calls.append(text) or {"choices": [{"message": {"content": text}}]}
 
     skipped = lambda: calls.append("skipped")  # noqa: E731 - counted like an asked call (local seeds)
 
@@ -31,17 +31,17 @@ def test_a_resumed_run_replays_the_recorded_answers_in_order_and_calls_only_the_
     first = replay.Answers(steps(tmp_path, resume=False), clock)
     for spent, text in [(100, "one"), (200, "two")]:  # the same request again is another answer, recorded apart
         clock.resume_at(spent)
-        first.answer("m", ask, {}, model(text))
+        first.answer("m", ask, {}, model(text), skipped)
     assert calls == ["one", "two"]
     clock = Meter(CAPS)
     again = replay.Answers(steps(tmp_path, resume=True), clock)
-    assert [text_of(again.answer("m", ask, {}, model("live"))) for _ in range(2)] == ["one", "two"]
+    assert [text_of(again.answer("m", ask, {}, model("live"), skipped)) for _ in range(2)] == ["one", "two"]
     assert 200 <= clock.elapsed < 210  # the interrupted run's time spent, as at its last answer
-    assert text_of(again.answer("m", ask, {"temperature": 1}, model("new"))) == "new"  # another request
+    assert text_of(again.answer("m", ask, {"temperature": 1}, model("new"), skipped)) == "new"  # another request
     assert calls == ["one", "two", "skipped", "skipped", "new"] and again.replayed == 2
     third = replay.Answers(steps(tmp_path, resume=True))  # and without a clock
-    assert [text_of(third.answer("m", ask, {}, model("live"))) for _ in range(2)] == ["one", "two"]
-    assert text_of(third.answer("m", ask, {"temperature": 1}, model("live"))) == "new" and third.replayed == 3
+    assert [text_of(third.answer("m", ask, {}, model("live"), skipped)) for _ in range(2)] == ["one", "two"]
+    assert text_of(third.answer("m", ask, {"temperature": 1}, model("live"), skipped)) == "new" and third.replayed == 3
 
 
 def test_calls_to_plancoders_providers_are_recorded_only_inside_the_block(tmp_path):

@@ -100,6 +100,26 @@ def chat_params(optional_params: dict[str, Any]) -> dict[str, Any]:
     return {key: optional_params[key] for key in PASSED_PARAMS if optional_params.get(key) is not None}
 
 
+class Repeats:
+    """Per request, how often it came before: ``key(parts)`` is the request's digest and that count.
+
+    ``remember`` bounds the requests kept (the oldest are forgotten); None keeps them all."""
+
+    def __init__(self, remember: int | None = None) -> None:
+        self.remember = remember
+        self._seen: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, parts: list[Any]) -> str:
+        request = _digest(json.dumps(parts, sort_keys=True, default=str))
+        with self._lock:
+            seen = self._seen.pop(request, 0)
+            self._seen[request] = seen + 1
+            if self.remember is not None and len(self._seen) > self.remember:
+                self._seen.popitem(last=False)
+        return f"{request}:{seen}"
+
+
 class CallSeeds:
     """A sampling seed per call, drawn from the request itself.
 
@@ -112,21 +132,10 @@ class CallSeeds:
 
     def __init__(self, base: int) -> None:
         self.base = base
-        self._seen: OrderedDict[str, int] = OrderedDict()
-        self._lock = threading.Lock()
+        self._repeats = Repeats(REMEMBERED_REQUESTS)
 
     def __call__(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> int:
-        request = _digest(json.dumps([self.base, messages, params], sort_keys=True, default=str))
-        return int(_digest(f"{request}:{self._repeats(request)}")[:16], 16) % SEED_LIMIT
-
-    def _repeats(self, request: str) -> int:
-        """How often ``request`` was asked before (the oldest requests are forgotten past the limit)."""
-        with self._lock:
-            seen = self._seen.pop(request, 0)
-            self._seen[request] = seen + 1
-            if len(self._seen) > REMEMBERED_REQUESTS:
-                self._seen.popitem(last=False)
-        return seen
+        return int(_digest(self._repeats.key([self.base, messages, params]))[:16], 16) % SEED_LIMIT
 
 
 def _digest(text: str) -> str:

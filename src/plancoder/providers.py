@@ -34,7 +34,7 @@ class Provider(CustomLLM):
         params = dict(optional_params or {})
         run = functools.partial(self.completer, model, messages, params)
         skip = functools.partial(self.skipper or (lambda *_: None), model, messages, params)
-        result = replay.answer(f"{self.name}/{model}", messages, params, replay.Call(run, skip))
+        result = replay.answer(f"{self.name}/{model}", messages, params, run, skip)
         return ModelResponse(
             model=result.get("model") or model,
             choices=result["choices"],

@@ -11,30 +11,16 @@ and ``scripted``); a hosted model is called again.
 """
 
 import contextlib
-import hashlib
-import json
-import threading
-from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from plancoder.budget import Meter
 from plancoder.journal import Steps
+from plancoder.local_lm import Repeats
 
 ANSWER = "answer"
-
-
-class Call:
-    """A model call that can also be skipped: a provider that counts its requests (local seeds) counts it."""
-
-    def __init__(self, run: Callable[[], dict], skip: Callable[[], Any] = lambda: None) -> None:
-        self._run, self._skip = run, skip
-
-    def __call__(self) -> dict:
-        return self._run()
-
-    def skipped(self) -> None:
-        self._skip()
+Call = Callable[[], dict]
+Skip = Callable[[], Any]
 
 
 class Answers:
@@ -46,29 +32,24 @@ class Answers:
     def __init__(self, steps: Steps, clock: Meter | None = None) -> None:
         self.steps, self.clock = steps, clock
         self.replayed = 0
-        self._repeats: Counter[str] = Counter()
-        self._lock = threading.Lock()
+        self._repeats = Repeats()  # all of them: a forgotten request would be keyed as a new one
 
-    def answer(self, model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Call) -> dict:
-        """The recorded answer to this request, or ``call()``'s, recorded."""
-        key = self._key(model, messages, params)
+    def answer(
+        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Call, skip: Skip
+    ) -> dict:
+        """The recorded answer to this request, or ``call()``'s, recorded; ``skip()`` is told of a replay, so
+        that a provider which counts its requests (the local model's seeds) counts it all the same."""
+        key = self._repeats.key([model, messages, params])
         entry, replayed = self.steps.replay(ANSWER, lambda: {"answer": call(), "elapsed": self._elapsed()}, key)
         if replayed:
             self.replayed += 1
-            call.skipped()
+            skip()
             if self.clock is not None and entry["elapsed"] is not None:
                 self.clock.resume_at(entry["elapsed"])
         return entry["answer"]
 
     def _elapsed(self) -> float | None:
         return None if self.clock is None else round(self.clock.elapsed, 3)
-
-    def _key(self, model: str, messages: list[dict[str, Any]], params: dict[str, Any]) -> str:
-        request = json.dumps([model, messages, params], sort_keys=True, default=str)
-        digest = hashlib.sha256(request.encode()).hexdigest()
-        with self._lock:
-            self._repeats[digest] += 1
-            return f"{digest}:{self._repeats[digest]}"
 
 
 _active: Answers | None = None
@@ -86,6 +67,6 @@ def recording(answers: Answers) -> Iterator[Answers]:
         _active = previous
 
 
-def answer(model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Call) -> dict:
+def answer(model: str, messages: list[dict[str, Any]], params: dict[str, Any], call: Call, skip: Skip) -> dict:
     """``call()``, or through the active recording when there is one."""
-    return call() if _active is None else _active.answer(model, messages, params, call)
+    return call() if _active is None else _active.answer(model, messages, params, call, skip)
