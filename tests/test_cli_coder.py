@@ -84,6 +84,7 @@ def test_seed_bugs_then_eval_on_the_seeded_suite(project, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads((report_dir / "eval_report.json").read_text())["coder"]
     assert report["totals"]["tasks"] == 2 and report["tasks"][0]["feedback"]
+    assert report["totals"]["unchanged_attempts"] == 0  # each answer was the correct function
     assert json.loads((report_dir / "baseline.json").read_text())["coder"]["totals"] == report["totals"]
 
 

@@ -63,6 +63,18 @@ def test_failures_are_fed_back_until_a_fix_passes(project):
 
 
 @pytest.mark.article("III")
+def test_a_proposal_that_changes_nothing_is_called_unchanged_not_a_rewrite(project):
+    """The 1.5B returned the buggy function as it was in 34 of 94 attempts of one baseline, and was then told
+    it had "rewritten" it; a comment or a new layout is no change either."""
+    same = 'def add(a, b):\n    """Sum of a and b."""\n    # fixed\n    return a-b\n'
+    result, script = run_coder(project, [fix_reply(same), fix_reply(GOOD)])
+    assert result.passed and [a["unchanged"] for a in result.history] == [True, False]
+    second_prompt = script.calls[1]["messages"][-1]["content"]
+    assert "Attempt 1 returned `add` with its code unchanged, so the tests fail as before" in second_prompt
+    assert "assert -1 == 5" in second_prompt and "rewrote" not in second_prompt
+
+
+@pytest.mark.article("III")
 def test_attempts_are_bounded_and_a_failing_fix_is_not_offered(project):
     result, _ = run_coder(project, [fix_reply(WRONG)] * 2, max_attempts=2)
     assert not result.passed and result.attempts == 2

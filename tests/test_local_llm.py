@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dspy
+import numpy as np
 import pytest
 
 from plancoder import local_lm
@@ -84,6 +85,29 @@ def test_a_reused_prompt_prefix_leaves_the_sampled_answer_as_a_fresh_evaluation_
         with local.pool.use(name) as llama:
             assert llama.plancoder_prefix.clean >= 512  # whole batches to reuse
         assert answer("What does estimate_resident_mb() return?", seed) == fresh
+
+
+def test_a_reused_prefix_gives_the_logits_of_a_fresh_evaluation_bit_for_bit(local):
+    """Prompts A and B share 700 tokens; B alone is evaluated in batches [0:512] [512:1024] [1024:1200].
+    After A, the aligned reuse keeps 512 tokens and forms B's batches as a fresh evaluation does: the
+    same logits. llama.cpp's own reuse keeps all 700 and evaluates [700:1200] in one batch: other
+    logits (the check that this test can fail), which is what flipped sampled answers."""
+    name = SPEC.split("/", 1)[1]
+    with local.pool.use(name) as llama:
+        text = llama.tokenize(Path(local_lm.__file__).read_text().encode() * 2, add_bos=False)  # > 2,000 tokens
+        first, second = text[:1100], text[:700] + text[1500:2000]
+
+        def logits_after(*prompts, align=True):
+            llama.reset()
+            local_lm.aligned_prefix(llama).align = align
+            for prompt in prompts:
+                next(llama.generate(prompt, temp=0.0))
+            return np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),)).copy()
+
+        fresh = logits_after(second)
+        assert np.array_equal(logits_after(first, second), fresh)
+        assert not np.array_equal(logits_after(first, second, align=False), fresh)
+        local_lm.aligned_prefix(llama).align = True
 
 
 def test_a_sampled_answer_does_not_depend_on_earlier_calls(local):

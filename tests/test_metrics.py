@@ -61,7 +61,26 @@ def test_metric_feedback_says_whether_the_proposals_rewrote_the_function_with_th
     feedback = coder_metric(
         dspy.Example(bug=bug), dspy.Prediction(passed=False, attempts=1, score=0.2, history=history)
     ).feedback
-    assert "arithmetic_swap at line 3 in `Calc.add`:" in feedback and feedback.endswith(said)
+    assert "arithmetic_swap at line 3 in `Calc.add`:" in feedback and feedback.splitlines()[0].endswith(said)
+
+
+def test_metric_feedback_counts_the_proposals_that_changed_nothing():
+    """An unchanged function is no rewrite of it; the count is what a general rule can be drawn from."""
+    bug = {**BUG, "buggy_source": BUGGY}
+    same = {"error": "", "test_output": OUTPUT, "function_name": "add", "fixed_function": DEFINITIONS["add"]}
+    history = [{**same, "unchanged": True}, {**same, "fixed_function": "def add(self, a, b):\n    return b - a"}]
+    failed = coder_metric(dspy.Example(bug=bug), dspy.Prediction(passed=False, attempts=2, score=0.2, history=history))
+    assert failed.feedback.splitlines()[0].endswith(
+        "without undoing it. 1 of 2 proposal(s) returned the function with its code unchanged."
+    )
+    passed = coder_metric(dspy.Example(bug=bug), dspy.Prediction(passed=True, attempts=2, score=1.0, history=history))
+    assert passed.feedback.startswith("The fix made every test pass in 2 attempt(s). 1 of 2 proposal(s) returned")
+    only_same = coder_metric(
+        dspy.Example(bug=bug), dspy.Prediction(passed=False, attempts=1, score=0.2, history=[history[0]])
+    )
+    assert "rewrote" not in only_same.feedback and only_same.feedback.splitlines()[0].endswith(
+        "1 of 1 proposal(s) returned the function with its code unchanged."
+    )
 
 
 def test_the_function_with_the_bug_is_the_innermost_one_or_none():
@@ -104,4 +123,4 @@ def test_metric_feedback_names_the_broken_articles_for_gepa():
     history = [{"error": "", "test_output": OUTPUT}]
     pred = dspy.Prediction(passed=False, attempts=1, score=0.2, history=history, constitution=[FAILED, DOCSTRING])
     feedback = coder_metric(dspy.Example(), pred).feedback
-    assert feedback.endswith("Article IV (Documentation): keep it") and "tests fail" not in feedback
+    assert feedback.splitlines()[0].endswith("Article IV (Documentation): keep it") and "tests fail" not in feedback

@@ -19,7 +19,7 @@ from dspy.utils.exceptions import AdapterParseError
 from plancoder import sandbox
 from plancoder.checks import CODER_SAYS_ITSELF, CoderOutput
 from plancoder.constitution import Constitution, finding_lines, load_constitution
-from plancoder.edits import EditError, functions, replace_function, unified_diff
+from plancoder.edits import EditError, functions, replace_function, same_code, unified_diff
 from plancoder.errors import PlancoderError
 from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
@@ -97,6 +97,7 @@ class Attempt:
     score: float = 0.0
     test_output: str = ""
     diff: str = ""
+    unchanged: bool = False  # the proposal was the code already there (36 % of attempts in one baseline)
     constitution: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -235,6 +236,7 @@ class Coder(dspy.Module):
         attempt.tests_passed, attempt.score = run.passed, run_score(run)
         attempt.test_output = run.output[-OUTPUT_TAIL:]
         attempt.diff = unified_diff(workspace.original, candidate, workspace.file)
+        attempt.unchanged = same_code(workspace.original, candidate)
         return candidate
 
 
@@ -276,10 +278,16 @@ def feedback_text(attempts: list[Attempt]) -> str:
 
 
 def _attempt_feedback(attempt: Attempt) -> str:
+    tail = for_model(attempt.test_output, 1200)
     if attempt.error:
         text = f"Attempt {attempt.number} could not be applied: {attempt.error}"
+    elif attempt.unchanged:
+        text = (
+            f"Attempt {attempt.number} returned `{attempt.function_name}` with its code unchanged, so the tests "
+            f"fail as before:\n{tail}\nThe bug is still there: find the line that gives the wrong result and "
+            "change it."
+        )
     elif not attempt.tests_passed:
-        tail = for_model(attempt.test_output, 1200)
         text = f"Attempt {attempt.number} rewrote `{attempt.function_name}` but tests still fail:\n{tail}"
     else:
         text = f"Attempt {attempt.number} made the tests pass."

@@ -180,6 +180,17 @@ def check_role(role: str) -> str:
     return role
 
 
+def answer_settings(settings: Settings, role: str) -> dict[str, Any]:
+    """The settings besides the request that a role's answers and scores depend on: a report records them,
+    and a run resumes only where they are the same (another token cap or seed would give other answers)."""
+    return {
+        "sampling": settings.sampling.model_dump(),
+        "local": settings.local.model_dump(),
+        "role_settings": getattr(settings, role).model_dump(),
+        "constitution": settings.constitution.model_dump(),
+    }
+
+
 def _defaults() -> dict[str, Any]:
     text = resources.files("plancoder").joinpath("defaults.toml").read_text()
     return tomllib.loads(text)

@@ -88,6 +88,11 @@ def replace_function(source: str, name: str, code: str) -> str:
     return result
 
 
+def same_code(before: str, after: str) -> bool:
+    """Whether two sources run the same: equal syntax trees, whatever their comments and layout."""
+    return ast.dump(ast.parse(before)) == ast.dump(ast.parse(after))
+
+
 def unified_diff(before: str, after: str, path: str) -> str:
     """A unified diff of one file, as `git diff` would print it."""
     lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{path}", f"b/{path}")

@@ -14,6 +14,7 @@ import dspy
 from plancoder import __version__
 from plancoder.atomic import write_text_atomic
 from plancoder.coder import Coder
+from plancoder.config import answer_settings
 from plancoder.errors import PlancoderError
 from plancoder.fix import FixReport, fix_file, make_coder
 from plancoder.journal import Journal, journal_path
@@ -52,6 +53,7 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
         "pass_rate_ci95": wilson_interval(passed, len(tasks)),
         "score": mean_interval([t["score"] for t in tasks]),
         "attempts": mean_interval([t["attempts"] for t in tasks]),
+        "unchanged_attempts": sum(bool(a.get("unchanged")) for t in tasks for a in t.get("history", [])),
         "prompt_tokens": sum(t["tokens"].get("prompt_tokens", 0) for t in tasks),
         "completion_tokens": sum(t["tokens"].get("completion_tokens", 0) for t in tasks),
         "tokens_per_task": mean_interval([t["tokens"].get("total_tokens", 0) for t in tasks]),
@@ -103,6 +105,7 @@ def _section(runtime: Runtime, role: str, split: str | None, model: str | None, 
         "plancoder_version": __version__,
         "data_hash": data_hash(job.items),
         **job.settings,
+        **answer_settings(runtime.settings, role),
     }
     journal = Journal(journal_path(runtime.home, head), head)
     with tracked_run(runtime.store, role, f"eval {role} {split or 'all'}", head) as run:

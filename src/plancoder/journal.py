@@ -18,6 +18,7 @@ from plancoder.atomic import write_text_atomic
 from plancoder.errors import PlancoderError
 
 COMPARED = ("role", "split", "models", "dspy_version", "data_hash", "program_version")
+COMPARED += ("sampling", "local", "role_settings", "constitution")  # config.answer_settings
 
 
 def journal_path(home: Path, head: dict[str, Any]) -> Path:

@@ -45,12 +45,18 @@ def _rewrote_hint(where: str, bug: dict[str, Any], history: list[dict[str, Any]]
 
 def rewritten(source: str, history: list[dict[str, Any]]) -> list[str]:
     """The functions the attempts replaced, named as the Coder resolved them (an edit that could not be
-    applied replaced none)."""
+    applied, or that left the code as it was, replaced none)."""
     names = set()
-    for attempt in history:
+    for attempt in (a for a in history if not a.get("unchanged")):
         with contextlib.suppress(EditError):
             names.add(target_function(source, attempt.get("function_name", ""), attempt.get("fixed_function", "")))
     return sorted(names)
+
+
+def unchanged_hint(history: list[dict[str, Any]]) -> str:
+    """How many proposals were the code already there: the 1.5B's commonest failure, worth a rule."""
+    same = sum(bool(attempt.get("unchanged")) for attempt in history)
+    return f" {same} of {len(history)} proposal(s) returned the function with its code unchanged." if same else ""
 
 
 def bug_function(bug: dict[str, Any]) -> str:
@@ -75,17 +81,21 @@ def bug_function(bug: dict[str, Any]) -> str:
 def coder_metric(
     gold: Any, pred: Any, trace: Any = None, pred_name: Any = None, pred_trace: Any = None
 ) -> dspy.Prediction:
-    """Score = the Coder's score (1.0 when the tests pass cleanly); feedback says which tests failed and how,
-    and which constitution articles the answer broke."""
+    """Score = the Coder's score (1.0 when the tests pass cleanly); feedback says where the bug was, what the
+    proposals did, which constitution articles the answer broke, then which tests failed and how (the facts
+    first: the rule proposer shows the reflection model only the start of each feedback)."""
     articles = " ".join(finding_lines(getattr(pred, "constitution", None) or [], CODER_SAYS_ITSELF))
+    same = unchanged_hint(pred.history or [])
     if pred.passed:
-        feedback = f"The fix made every test pass in {pred.attempts} attempt(s). {articles}".strip()
+        feedback = f"The fix made every test pass in {pred.attempts} attempt(s).{same} {articles}".strip()
         return dspy.Prediction(score=float(pred.score), feedback=feedback)
     last = pred.history[-1] if pred.history else {}
     if last.get("error"):
-        why = f"The last proposal could not be applied: {last['error']}."
+        why, failing = f"The last proposal could not be applied: {last['error']}.", ""
     else:
-        why = f"After {pred.attempts} attempt(s) the tests still fail:\n{failing_tests(last.get('test_output', ''))}"
-    return dspy.Prediction(
-        score=float(pred.score), feedback=" ".join(filter(None, [why + _bug_hint(gold, pred), articles]))
-    )
+        why, failing = (
+            f"After {pred.attempts} attempt(s) the tests still fail.",
+            failing_tests(last.get("test_output", "")),
+        )
+    facts = " ".join(filter(None, [why + _bug_hint(gold, pred) + same, articles]))
+    return dspy.Prediction(score=float(pred.score), feedback="\n".join(filter(None, [facts, failing])))

@@ -30,6 +30,7 @@ import dspy
 
 from plancoder import __version__
 from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
+from plancoder.config import answer_settings
 from plancoder.evaluate import data_hash
 from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
@@ -321,10 +322,8 @@ def optimize_role(
 def progress_journal(runtime: Runtime, params: dict[str, Any], budget: RoleBudget) -> Journal:
     """Where an optimization of this role keeps its progress; it resumes only with the same head (the sampling
     seed too: it is not part of a request, but another seed would have drawn other answers)."""
-    settings = runtime.settings
-    head = {**params, "budget": budget.model_dump(), "local": settings.local.model_dump()}
-    head |= {"role_settings": getattr(settings, params["role"]).model_dump(), "plancoder_version": __version__}
-    head["constitution"] = settings.constitution.model_dump()
+    head = {**params, "budget": budget.model_dump(), "plancoder_version": __version__}
+    head |= answer_settings(runtime.settings, params["role"])
     return Journal(runtime.home / "optimize_progress" / f"{params['role']}.jsonl", head, compared=tuple(head))
 
 
