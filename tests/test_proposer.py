@@ -73,6 +73,36 @@ def test_an_unusable_rule_is_refused_with_the_reason(raw, why):
         clean_rule(raw, BASE)
 
 
+FEEDBACK = "1. After 3 attempt(s) the tests still fail. The seeded bug was a off_by_one in `parse_ini`: ..."
+
+
+@pytest.mark.parametrize(
+    ("raw", "borrowed"),
+    [
+        ("Fix the bug in the `parse_ini` function by checking the section first.", True),  # run E's first rule
+        ("Fix the parse_ini() function before the others.", True),
+        ("Look for an off_by_one in loops over ranges.", True),
+        ("Change at least one line: never return the function unchanged.", False),
+        ("Check the `if` conditions of the function that fails.", False),
+    ],
+)
+def test_a_rule_that_names_what_the_examples_feedback_names_is_refused(raw, borrowed):
+    assert clean_rule(raw, BASE).endswith(".")  # one name alone is not refused without the feedback
+    if not borrowed:
+        assert clean_rule(raw, BASE, FEEDBACK).endswith(".")
+        return
+    with pytest.raises(RuleRefused, match="names the examples' specifics"):
+        clean_rule(raw, BASE, FEEDBACK)
+
+
+def test_the_proposer_asks_again_for_a_rule_that_names_the_examples_code():
+    replies = ["Fix the bug in the `parse_ini` function first.", "Change at least one line of the function."]
+    script = Script([chat_answer(rule=reply) for reply in replies])
+    proposed = RuleProposer(script.lm())({"p": BASE}, {"p": [{"Feedback": FEEDBACK[3:]}]}, ["p"])
+    assert proposed == {"p": with_rule(BASE, "Change at least one line of the function.")}
+    assert "Your rule was refused (names the examples' specifics" in script.calls[1]["messages"][-1]["content"]
+
+
 def test_the_feedback_shown_is_the_imperfect_examples_once_each():
     examples = [
         {"Feedback": "To improve the plan: no step covers 'tests'"},

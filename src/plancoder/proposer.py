@@ -64,13 +64,14 @@ class RuleProposer:
         return {name: self.propose(name, candidate[name], examples) for name, examples in datasets.items()}
 
     def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
+        shown = feedback_text(examples)
         with dspy.context(lm=self.lm):
-            guarded = self.propose_rule(current_instructions=instruction, examples_feedback=feedback_text(examples))
+            guarded = self.propose_rule(current_instructions=instruction, examples_feedback=shown)
         raw = str(getattr(guarded.best, "rule", ""))
         try:
             if guarded.best is None:  # no attempt answered (a spent budget, a model error): say why
                 raise RuleRefused(guarded.channel.feedback[-1] if guarded.channel.feedback else "no answer")
-            rule = clean_rule(raw, instruction)
+            rule = clean_rule(raw, instruction, shown)
         except RuleRefused as refused:
             self.log.append({"component": component, "rule": raw, "refused": str(refused)})
             raise
@@ -81,7 +82,7 @@ class RuleProposer:
 def _usable(args: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, str]:
     """The guard's check: a refused rule is retried with the reason (``dspy.BestOfN``, bounded)."""
     try:
-        clean_rule(prediction.rule, args["current_instructions"])
+        clean_rule(prediction.rule, args["current_instructions"], args.get("examples_feedback", ""))
     except RuleRefused as refused:
         return 0.0, f"Your rule was refused ({refused}). Write one different rule that holds for every task."
     return 1.0, "usable"
@@ -97,10 +98,10 @@ def feedback_text(examples: list[dict[str, Any]]) -> str:
 LEAD = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)]|rule\s*\d*\s*:|new rule\s*:)\s*", re.IGNORECASE)
 
 
-def clean_rule(raw: str, instruction: str) -> str:
+def clean_rule(raw: str, instruction: str, feedback: str = "") -> str:
     """The usable rule in the model's answer; ``RuleRefused`` says why there is none."""
     rule = rule_text(raw)
-    problem = refusal(rule, instruction)
+    problem = refusal(rule, instruction, feedback)
     if problem:
         raise RuleRefused(problem)
     return rule if rule.endswith((".", "!")) else rule + "."
@@ -112,8 +113,8 @@ def rule_text(raw: str) -> str:
     return first_sentence(LEAD.sub("", line).strip().strip("\"'`").strip())
 
 
-def refusal(rule: str, instruction: str) -> str:
-    """Why ``rule`` cannot be used ("" when it can)."""
+def refusal(rule: str, instruction: str, feedback: str = "") -> str:
+    """Why ``rule`` cannot be used ("" when it can); ``feedback`` is what the reflection model was shown."""
     words, shown = rule.split(), rule[:80]
     problems = [
         (rule.endswith("?"), f"not a rule: {shown!r}"),
@@ -123,7 +124,7 @@ def refusal(rule: str, instruction: str) -> str:
         ),
         (repetitive(words), f"repetitive: {shown!r}"),
         (
-            len(SPECIFIC.findall(rule)) >= 2 or FILE_NAME.search(rule) is not None,
+            len(SPECIFIC.findall(rule)) >= 2 or FILE_NAME.search(rule) is not None or bool(borrowed(rule, feedback)),
             f"names the examples' specifics, not a rule for every task: {shown!r}",
         ),
         (_norm(rule) in _norm(instruction), f"already in the instructions: {shown!r}"),
@@ -142,6 +143,17 @@ baseline's 9/11); a Coder rule copied one bug's fix ("Fix the comparison_swap at
 original line `...` became `...`")."""
 FILE_NAME = re.compile(r"\b[\w-]+\.py\b")
 """One file name is enough ("Fix the arithmetic_swap function in the age_calc.py file ...")."""
+
+
+CODE_NAME = re.compile(r"`([^`\n]+)`|\b([A-Za-z]\w*(?:[._]\w+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)\b")
+"""A quoted piece of code, or a name written as code: ``snake_case``, ``dotted.name``, ``CamelCase``."""
+
+
+def borrowed(rule: str, feedback: str) -> list[str]:
+    """The code names in ``rule`` that come from the examples' feedback. Measured: Coder run E's first rule
+    was "Fix the bug in the `parse_ini` function by ...", one quoted name, which ``SPECIFIC`` lets pass."""
+    names = {(quoted or bare).strip("()") for quoted, bare in CODE_NAME.findall(rule)}
+    return sorted(n for n in names if n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", feedback))
 
 
 def first_sentence(text: str) -> str:
