@@ -12,6 +12,7 @@ from plancoder.proposer import (
     feedback_text,
     gepa_accepts_proposer,
     installed,
+    masked,
     with_rule,
 )
 from plancoder.scripted import Script, chat_answer
@@ -73,7 +74,10 @@ def test_an_unusable_rule_is_refused_with_the_reason(raw, why):
         clean_rule(raw, BASE)
 
 
-FEEDBACK = "1. After 3 attempt(s) the tests still fail. The seeded bug was a off_by_one in `parse_ini`: ..."
+FEEDBACK = (
+    "1. After 3 attempt(s) the tests still fail. The seeded bug was a off_by_one in `parse_ini`: ...\n"
+    "2. ... in `StateMachine.run`: the original line `fired += 1` became `fired -= 1`; `return a + b` ..."
+)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +88,8 @@ FEEDBACK = "1. After 3 attempt(s) the tests still fail. The seeded bug was a off
         ("Look for an off_by_one in loops over ranges.", True),
         ("Change at least one line: never return the function unchanged.", False),
         ("Check the `if` conditions of the function that fails.", False),
+        ("Ensure that the `return` statement gives a value of the right type.", False),  # run E, refused before
+        ("Fix the StateMachine.run function first, then its callers.", True),
     ],
 )
 def test_a_rule_that_names_what_the_examples_feedback_names_is_refused(raw, borrowed):
@@ -95,12 +101,17 @@ def test_a_rule_that_names_what_the_examples_feedback_names_is_refused(raw, borr
         clean_rule(raw, BASE, FEEDBACK)
 
 
-def test_the_proposer_asks_again_for_a_rule_that_names_the_examples_code():
-    replies = ["Fix the bug in the `parse_ini` function first.", "Change at least one line of the function."]
-    script = Script([chat_answer(rule=reply) for reply in replies])
-    proposed = RuleProposer(script.lm())({"p": BASE}, {"p": [{"Feedback": FEEDBACK[3:]}]}, ["p"])
-    assert proposed == {"p": with_rule(BASE, "Change at least one line of the function.")}
-    assert "Your rule was refused (names the examples' specifics" in script.calls[1]["messages"][-1]["content"]
+def test_the_reflection_model_is_not_shown_the_examples_code_and_a_rule_naming_it_is_refused():
+    script = Script([chat_answer(rule="Fix the bug in the `parse_ini` function first.")])
+    proposer = RuleProposer(script.lm())
+    with pytest.raises(RuleRefused, match=r"names the examples' specifics \(parse_ini: only these examples"):
+        proposer({"p": BASE}, {"p": [{"Feedback": FEEDBACK[3:]}]}, ["p"])
+    prompt = script.calls[0]["messages"][-1]["content"]
+    assert "a off_by_one in `…`: ..." in prompt and "parse_ini" not in prompt and "fired" not in prompt
+    assert (
+        masked("1. Tests fail. In `f`.\nFAILED test_f.py::test_f\n2. Meh `g`\nE  g")
+        == "1. Tests fail. In `…`.\n2. Meh `…`"
+    )
 
 
 def test_the_feedback_shown_is_the_imperfect_examples_once_each():

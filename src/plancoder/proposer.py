@@ -13,8 +13,10 @@ skips that iteration). At most ``MAX_RULES`` rules are kept (the oldest goes), s
 prompt costs a bounded number of extra tokens (Article VI).
 """
 
+import builtins
 import contextlib
 import inspect
+import keyword
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -66,7 +68,7 @@ class RuleProposer:
     def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
         shown = feedback_text(examples)
         with dspy.context(lm=self.lm):
-            guarded = self.propose_rule(current_instructions=instruction, examples_feedback=shown)
+            guarded = self.propose_rule(current_instructions=instruction, examples_feedback=masked(shown))
         raw = str(getattr(guarded.best, "rule", ""))
         try:
             if guarded.best is None:  # no attempt answered (a spent budget, a model error): say why
@@ -86,6 +88,17 @@ def _usable(args: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, s
     except RuleRefused as refused:
         return 0.0, f"Your rule was refused ({refused}). Write one different rule that holds for every task."
     return 1.0, "usable"
+
+
+def masked(feedback: str) -> str:
+    """Each item's first line (the facts; a Coder item's failing test lines follow it), its quoted code and
+    names shown as `…`. Shown `parse_ini`, `fired += 1` or a test's name, the 1.5B wrote rules about them
+    in 13 of the first 15 answers of Coder run E (all refused)."""
+    items = re.split(r"\n(?=\d+\. )", feedback)
+    return "\n".join(QUOTED.sub("`…`", item.splitlines()[0]) for item in items if item.strip())
+
+
+QUOTED = re.compile(r"`[^`\n]+`")
 
 
 def feedback_text(examples: list[dict[str, Any]]) -> str:
@@ -124,8 +137,13 @@ def refusal(rule: str, instruction: str, feedback: str = "") -> str:
         ),
         (repetitive(words), f"repetitive: {shown!r}"),
         (
-            len(SPECIFIC.findall(rule)) >= 2 or FILE_NAME.search(rule) is not None or bool(borrowed(rule, feedback)),
+            len(SPECIFIC.findall(rule)) >= 2 or FILE_NAME.search(rule) is not None,
             f"names the examples' specifics, not a rule for every task: {shown!r}",
+        ),
+        (
+            bool(names := borrowed(rule, feedback)),
+            f"names the examples' specifics ({', '.join(names)}: only these examples have them), not a rule for "
+            f"every task: {shown!r}",
         ),
         (_norm(rule) in _norm(instruction), f"already in the instructions: {shown!r}"),
     ]
@@ -152,8 +170,12 @@ CODE_NAME = re.compile(r"`([^`\n]+)`|\b([A-Za-z]\w*(?:[._]\w+)+|[A-Z][a-z0-9]+(?
 def borrowed(rule: str, feedback: str) -> list[str]:
     """The code names in ``rule`` that come from the examples' feedback. Measured: Coder run E's first rule
     was "Fix the bug in the `parse_ini` function by ...", one quoted name, which ``SPECIFIC`` lets pass."""
-    names = {(quoted or bare).strip("()") for quoted, bare in CODE_NAME.findall(rule)}
+    names = {(quoted or bare).strip("()") for quoted, bare in CODE_NAME.findall(rule)} - PYTHON_WORDS
     return sorted(n for n in names if n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", feedback))
+
+
+PYTHON_WORDS = set(keyword.kwlist) | set(dir(builtins))
+"""Every task's words, not an example's: run E refused "Ensure that the `return` statement is ..." for them."""
 
 
 def first_sentence(text: str) -> str:
