@@ -4,6 +4,7 @@ import dspy
 import pytest
 
 from plancoder.proposer import (
+    ATTEMPTS,
     MAX_RULES,
     RULES_HEADER,
     RuleProposer,
@@ -101,13 +102,14 @@ def test_a_rule_that_names_what_the_examples_feedback_names_is_refused(raw, borr
         clean_rule(raw, BASE, FEEDBACK)
 
 
-def test_the_reflection_model_is_not_shown_the_examples_code_and_a_rule_naming_it_is_refused():
-    script = Script([chat_answer(rule="Fix the bug in the `parse_ini` function first.")])
+def test_the_reflection_model_is_not_shown_the_examples_code_and_a_rule_naming_it_is_asked_for_again():
+    script = Script([chat_answer(rule="Fix the bug in the `parse_ini` function first.")] * ATTEMPTS)
     proposer = RuleProposer(script.lm())
     with pytest.raises(RuleRefused, match=r"names the examples' specifics \(parse_ini: only these examples"):
         proposer({"p": BASE}, {"p": [{"Feedback": FEEDBACK[3:]}]}, ["p"])
-    prompt = script.calls[0]["messages"][-1]["content"]
-    assert "a off_by_one in `…`: ..." in prompt and "parse_ini" not in prompt and "fired" not in prompt
+    first, second, _ = (call["messages"][-1]["content"] for call in script.calls)
+    assert "a off_by_one in `…`: ..." in first and "parse_ini" not in first and "fired" not in first
+    assert "Your rule was refused (names the examples' specifics (parse_ini: only these examples have them)" in second
     assert (
         masked("1. Tests fail. In `f`.\nFAILED test_f.py::test_f\n2. Meh `g`\nE  g")
         == "1. Tests fail. In `…`.\n2. Meh `…`"

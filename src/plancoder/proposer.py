@@ -15,6 +15,7 @@ prompt costs a bounded number of extra tokens (Article VI).
 
 import builtins
 import contextlib
+import functools
 import inspect
 import keyword
 import re
@@ -55,8 +56,7 @@ class RuleProposer:
     """A gepa ``ProposalFn``: ``(candidate, reflective_dataset, components) -> {component: instruction}``."""
 
     def __init__(self, lm: dspy.LM, attempts: int = ATTEMPTS) -> None:
-        self.lm = lm
-        self.propose_rule = Guarded(dspy.Predict(ProposeRule), _usable, attempts)
+        self.lm, self.attempts = lm, attempts
         self.log: list[dict[str, str]] = []
 
     def __call__(
@@ -66,14 +66,15 @@ class RuleProposer:
         return {name: self.propose(name, candidate[name], examples) for name, examples in datasets.items()}
 
     def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
-        shown = feedback_text(examples)
+        feedback = feedback_text(examples)  # the model sees it masked; a rule is checked against all of it
+        propose_rule = Guarded(dspy.Predict(ProposeRule), functools.partial(_usable, feedback=feedback), self.attempts)
         with dspy.context(lm=self.lm):
-            guarded = self.propose_rule(current_instructions=instruction, examples_feedback=masked(shown))
+            guarded = propose_rule(current_instructions=instruction, examples_feedback=masked(feedback))
         raw = str(getattr(guarded.best, "rule", ""))
         try:
             if guarded.best is None:  # no attempt answered (a spent budget, a model error): say why
                 raise RuleRefused(guarded.channel.feedback[-1] if guarded.channel.feedback else "no answer")
-            rule = clean_rule(raw, instruction, shown)
+            rule = clean_rule(raw, instruction, feedback)
         except RuleRefused as refused:
             self.log.append({"component": component, "rule": raw, "refused": str(refused)})
             raise
@@ -81,10 +82,11 @@ class RuleProposer:
         return with_rule(instruction, rule)
 
 
-def _usable(args: dict[str, Any], prediction: dspy.Prediction) -> tuple[float, str]:
-    """The guard's check: a refused rule is retried with the reason (``dspy.BestOfN``, bounded)."""
+def _usable(args: dict[str, Any], prediction: dspy.Prediction, feedback: str = "") -> tuple[float, str]:
+    """The guard's check: a refused rule is retried with the reason (``dspy.BestOfN``, bounded); ``feedback``
+    is the examples' feedback unmasked, so that a name the model still brings up is caught here."""
     try:
-        clean_rule(prediction.rule, args["current_instructions"], args.get("examples_feedback", ""))
+        clean_rule(prediction.rule, args["current_instructions"], feedback)
     except RuleRefused as refused:
         return 0.0, f"Your rule was refused ({refused}). Write one different rule that holds for every task."
     return 1.0, "usable"
@@ -127,7 +129,7 @@ def rule_text(raw: str) -> str:
 
 
 def refusal(rule: str, instruction: str, feedback: str = "") -> str:
-    """Why ``rule`` cannot be used ("" when it can); ``feedback`` is what the reflection model was shown."""
+    """Why ``rule`` cannot be used ("" when it can); a code name from the examples' ``feedback`` makes it specific."""
     words, shown = rule.split(), rule[:80]
     problems = [
         (rule.endswith("?"), f"not a rule: {shown!r}"),
