@@ -180,15 +180,14 @@ def check_role(role: str) -> str:
     return role
 
 
+ANSWER_SETTINGS = ("sampling", "local", "role_settings", "constitution")
+
+
 def answer_settings(settings: Settings, role: str) -> dict[str, Any]:
     """The settings besides the request that a role's answers and scores depend on: a report records them,
     and a run resumes only where they are the same (another token cap or seed would give other answers)."""
-    return {
-        "sampling": settings.sampling.model_dump(),
-        "local": settings.local.model_dump(),
-        "role_settings": getattr(settings, role).model_dump(),
-        "constitution": settings.constitution.model_dump(),
-    }
+    sections = (settings.sampling, settings.local, getattr(settings, role), settings.constitution)
+    return {key: section.model_dump() for key, section in zip(ANSWER_SETTINGS, sections, strict=True)}
 
 
 def _defaults() -> dict[str, Any]:

@@ -18,7 +18,7 @@ from plancoder.config import answer_settings
 from plancoder.errors import PlancoderError
 from plancoder.fix import FixReport, fix_file, make_coder
 from plancoder.journal import Journal, journal_path
-from plancoder.metrics import coder_metric
+from plancoder.metrics import coder_metric, unchanged_count
 from plancoder.planning_run import make_planner, planner_task, summarize_plans
 from plancoder.runtime import Runtime
 from plancoder.stats import mean_interval, wilson_interval
@@ -53,7 +53,7 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
         "pass_rate_ci95": wilson_interval(passed, len(tasks)),
         "score": mean_interval([t["score"] for t in tasks]),
         "attempts": mean_interval([t["attempts"] for t in tasks]),
-        "unchanged_attempts": sum(bool(a.get("unchanged")) for t in tasks for a in t.get("history", [])),
+        "unchanged_attempts": sum(unchanged_count(t.get("history", [])) for t in tasks),
         "prompt_tokens": sum(t["tokens"].get("prompt_tokens", 0) for t in tasks),
         "completion_tokens": sum(t["tokens"].get("completion_tokens", 0) for t in tasks),
         "tokens_per_task": mean_interval([t["tokens"].get("total_tokens", 0) for t in tasks]),

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from plancoder.atomic import write_text_atomic
+from plancoder.config import ANSWER_SETTINGS
 from plancoder.errors import PlancoderError
 
-COMPARED = ("role", "split", "models", "dspy_version", "data_hash", "program_version")
-COMPARED += ("sampling", "local", "role_settings", "constitution")  # config.answer_settings
+COMPARED = ("role", "split", "models", "dspy_version", "data_hash", "program_version", *ANSWER_SETTINGS)
 
 
 def journal_path(home: Path, head: dict[str, Any]) -> Path:

@@ -53,9 +53,14 @@ def rewritten(source: str, history: list[dict[str, Any]]) -> list[str]:
     return sorted(names)
 
 
+def unchanged_count(history: list[dict[str, Any]]) -> int:
+    """How many attempts proposed the code already there (the 1.5B's commonest failure)."""
+    return sum(bool(attempt.get("unchanged")) for attempt in history)
+
+
 def unchanged_hint(history: list[dict[str, Any]]) -> str:
-    """How many proposals were the code already there: the 1.5B's commonest failure, worth a rule."""
-    same = sum(bool(attempt.get("unchanged")) for attempt in history)
+    """The unchanged attempts, for the reflection model: worth a rule."""
+    same = unchanged_count(history)
     return f" {same} of {len(history)} proposal(s) returned the function with its code unchanged." if same else ""
 
 
