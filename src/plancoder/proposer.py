@@ -95,7 +95,7 @@ def _usable(args: dict[str, Any], prediction: dspy.Prediction, feedback: str = "
 def masked(feedback: str) -> str:
     """Each item's first line (the facts; a Coder item's failing test lines follow it), its quoted code and
     names shown as `…`. Shown `parse_ini`, `fired += 1` or a test's name, the 1.5B wrote rules about them
-    in 13 of the first 15 answers of Coder run E (all refused)."""
+    in 12 of the first 15 answers of Coder run E (all refused)."""
     items = re.split(r"\n(?=\d+\. )", feedback)
     return "\n".join(QUOTED.sub("`…`", item.splitlines()[0]) for item in items if item.strip())
 
