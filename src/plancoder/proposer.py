@@ -139,7 +139,7 @@ def refusal(rule: str, instruction: str, feedback: str = "") -> str:
         ),
         (repetitive(words), f"repetitive: {shown!r}"),
         (
-            len(SPECIFIC.findall(rule)) >= 2 or FILE_NAME.search(rule) is not None,
+            len(SPECIFIC.findall(rule)) >= 2 or ONE_IS_ENOUGH.search(rule) is not None,
             f"names the examples' specifics, not a rule for every task: {shown!r}",
         ),
         (
@@ -153,16 +153,17 @@ def refusal(rule: str, instruction: str, feedback: str = "") -> str:
 
 
 SPECIFIC = re.compile(
-    r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]+`|"[^"\n]+")(?!\w)|\b[Ll]ine \d+"""  # quoted names or code, line numbers
+    r"""(?<!\w)(?:'[^'\n]{1,40}'|`[^`\n]+`|"[^"\n]+")(?!\w)"""  # quoted names or code
     r"|\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b"  # CamelCase names: classes, exceptions
 )
-"""A quoted name, a quoted piece of code, a line number or a class name (two make a rule specific).
+"""A quoted name, a quoted piece of code or a class name (two make a rule specific).
 Measured: Planner rules listing the examples' keywords ("covers 'params', 'query', ...") scored
 higher on 4 validation tasks and lower on the held-out test split (6/11 valid plans against the
 baseline's 9/11); a Coder rule copied one bug's fix ("Fix the comparison_swap at line 48: the
 original line `...` became `...`")."""
-FILE_NAME = re.compile(r"\b[\w-]+\.py\b")
-"""One file name is enough ("Fix the arithmetic_swap function in the age_calc.py file ...")."""
+ONE_IS_ENOUGH = re.compile(r"\b[\w-]+\.py\b|\b[Ll]ines? \d+")
+"""A file name ("Fix the arithmetic_swap function in the age_calc.py file ...") or a line number: run E
+accepted "Fix the syntax error in the function at line 35." with one, and 12 later answers repeated it."""
 
 
 CODE_NAME = re.compile(r"`([^`\n]+)`|\b([A-Za-z]\w*(?:[._]\w+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)\b")
