@@ -30,7 +30,10 @@ def test_metric_feedback_names_the_failing_test_and_the_seeded_bug():
     result = coder_metric(dspy.Example(bug=BUG), dspy.Prediction(passed=False, attempts=1, score=0.25, history=history))
     assert result.score == 0.25
     assert "FAILED test_calc.py::test_add - assert -1 == 5" in result.feedback
-    assert "arithmetic_swap at line 3" in result.feedback and "`return a + b` became `return a - b`" in result.feedback
+    assert (
+        "a swapped arithmetic operator (such as - for +) at line 3" in result.feedback
+        and "`return a + b` became `return a - b`" in result.feedback
+    )
 
 
 DEFINITIONS = {
@@ -61,7 +64,10 @@ def test_metric_feedback_says_whether_the_proposals_rewrote_the_function_with_th
     feedback = coder_metric(
         dspy.Example(bug=bug), dspy.Prediction(passed=False, attempts=1, score=0.2, history=history)
     ).feedback
-    assert "arithmetic_swap at line 3 in `Calc.add`:" in feedback and feedback.splitlines()[0].endswith(said)
+    assert (
+        "a swapped arithmetic operator (such as - for +) at line 3 in `Calc.add`:" in feedback
+        and feedback.splitlines()[0].endswith(said)
+    )
 
 
 def test_metric_feedback_counts_the_proposals_that_changed_nothing():

@@ -1,6 +1,6 @@
 import ast
 
-from plancoder.mutations import OPERATORS, apply, find_mutations
+from plancoder.mutations import IN_WORDS, OPERATORS, apply, find_mutations, in_words
 
 SOURCE = '''"""Module docstring."""
 
@@ -70,3 +70,9 @@ def test_non_ascii_columns_are_respected():
     source = 'def f(x):\n    return "é" if x < 1 else "ü"\n'
     mutation = next(m for m in find_mutations(source) if m.operator == "comparison_swap")
     assert apply(source, mutation) == 'def f(x):\n    return "é" if x <= 1 else "ü"\n'
+
+
+def test_every_kind_of_seeded_bug_is_said_in_words():
+    assert set(OPERATORS) | {"dropped_return"} <= set(IN_WORDS)
+    assert in_words("arithmetic_swap") == "a swapped arithmetic operator (such as - for +)"
+    assert in_words("new_kind") == "a new kind"

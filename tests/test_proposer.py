@@ -79,7 +79,8 @@ def test_an_unusable_rule_is_refused_with_the_reason(raw, why):
 
 
 FEEDBACK = (
-    "1. After 3 attempt(s) the tests still fail. The seeded bug was a off_by_one in `parse_ini`: ...\n"
+    "1. After 3 attempt(s) the tests still fail. The seeded bug was an index or range bound off by one at line 12 "
+    "in `parse_ini`: ...\n"
     "2. ... in `StateMachine.run`: the original line `fired += 1` became `fired -= 1`; `return a + b` ..."
 )
 
@@ -89,7 +90,7 @@ FEEDBACK = (
     [
         ("Fix the bug in the `parse_ini` function by checking the section first.", True),  # run E's first rule
         ("Fix the parse_ini() function before the others.", True),
-        ("Look for an off_by_one in loops over ranges.", True),
+        ("Look for an off_by_one in loops over ranges.", False),
         ("Change at least one line: never return the function unchanged.", False),
         ("Check the `if` conditions of the function that fails.", False),
         ("Ensure that the `return` statement gives a value of the right type.", False),  # run E, refused before
@@ -111,7 +112,12 @@ def test_the_reflection_model_is_not_shown_the_examples_code_and_a_rule_naming_i
     with pytest.raises(RuleRefused, match=r"names the examples' specifics \(parse_ini: only these examples"):
         proposer({"p": BASE}, {"p": [{"Feedback": FEEDBACK[3:]}]}, ["p"])
     first, second, _ = (call["messages"][-1]["content"] for call in script.calls)
-    assert "a off_by_one in `…`: ..." in first and "parse_ini" not in first and "fired" not in first
+    assert (
+        "off by one in `…`: ..." in first
+        and "line 12" not in first
+        and "parse_ini" not in first
+        and "fired" not in first
+    )
     assert "Your rule was refused (names the examples' specifics (parse_ini: only these examples have them)" in second
     assert (
         masked("1. Tests fail. In `f`.\nFAILED test_f.py::test_f\n2. Meh `g`\nE  g")

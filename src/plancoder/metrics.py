@@ -10,6 +10,7 @@ import dspy
 from plancoder.checks import CODER_SAYS_ITSELF
 from plancoder.constitution import finding_lines
 from plancoder.edits import EditError, functions, target_function
+from plancoder.mutations import in_words
 
 FAILURE_LINE = re.compile(r"^(FAILED .*|E  .*|.*Error: .*)$", re.MULTILINE)
 
@@ -28,7 +29,7 @@ def _bug_hint(gold: Any, pred: Any) -> str:
         return ""
     where = bug_function(bug)
     return (
-        f" The seeded bug was a {bug['operator']} at line {bug['lineno']}{f' in `{where}`' if where else ''}: "
+        f" The seeded bug was {in_words(bug['operator'])} at line {bug['lineno']}{f' in `{where}`' if where else ''}: "
         f"the original line `{bug['original_line']}` became `{bug['mutated_line'] or '(deleted)'}`."
     ) + _rewrote_hint(where, bug, pred.history or [])
 

@@ -167,6 +167,24 @@ OPERATORS: dict[str, Operator] = {
     "boolean_negation": boolean_negation,
 }
 
+IN_WORDS = {
+    "comparison_swap": "a swapped comparison operator (such as < for <=)",
+    "arithmetic_swap": "a swapped arithmetic operator (such as - for +)",
+    "boolean_negation": "a negated condition (a not added, or and/or swapped)",
+    "off_by_one": "an index or range bound off by one",
+    "wrong_variable": "a wrong variable read",
+    "dropped_statement": "a deleted statement",
+    "dropped_return": "a deleted return statement",
+    "swapped_arguments": "two arguments of a call swapped",
+    "wrong_constant": "an integer constant changed (such as 0 for 1)",
+}
+"""Each kind of seeded bug in words: told "a arithmetic_swap", the 1.5B reflection model took the kind for a
+function's name ("Fix the arithmetic_swap function ...", refused as the examples' specifics)."""
+
+
+def in_words(kind: str) -> str:
+    return IN_WORDS.get(kind, f"a {kind.replace('_', ' ')}")
+
 
 def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef]:
     for node in ast.walk(tree):

@@ -94,13 +94,15 @@ def _usable(args: dict[str, Any], prediction: dspy.Prediction, feedback: str = "
 
 def masked(feedback: str) -> str:
     """Each item's first line (the facts; a Coder item's failing test lines follow it), its quoted code and
-    names shown as `…`. Shown `parse_ini`, `fired += 1` or a test's name, the 1.5B wrote rules about them
-    in 12 of the first 15 answers of Coder run E (all refused)."""
+    names shown as `…` and its line numbers left out. Shown `parse_ini`, `fired += 1` or a test's name, the
+    1.5B wrote rules about them in 12 of the first 15 answers of Coder run E (all refused); shown "at line 35",
+    it wrote "Fix the syntax error in the function at line 35."."""
     items = re.split(r"\n(?=\d+\. )", feedback)
-    return "\n".join(QUOTED.sub("`…`", item.splitlines()[0]) for item in items if item.strip())
+    return "\n".join(LINE_NUMBER.sub("", QUOTED.sub("`…`", item.splitlines()[0])) for item in items if item.strip())
 
 
 QUOTED = re.compile(r"`[^`\n]+`")
+LINE_NUMBER = re.compile(r" (?:at|on) line \d+")
 
 
 def feedback_text(examples: list[dict[str, Any]]) -> str:
