@@ -61,6 +61,7 @@ def test_a_rule_is_cleaned_to_one_sentence(raw, rule):
         ("Fix the arithmetic_swap function in the age_calc.py file to count days.", "names the examples' specifics"),
         ("Fix the syntax error in the function at line 35.", "names the examples' specifics"),
         ("Check the lines 3 to 5 of the function first.", "names the examples' specifics"),
+        ("Fix the index or range bound off by one in the function `…`.", "copies the `…`"),  # run E
         ("Check each line of the function against the failing test.", None),
         ("Check the comparison in the UnionFind class first.", None),
         ("Keep the UnionFind class and the BankAccount class.", "names the examples' specifics"),

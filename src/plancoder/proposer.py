@@ -140,6 +140,7 @@ def refusal(rule: str, instruction: str, feedback: str = "") -> str:
             f"a rule has {MIN_RULE_WORDS} to {MAX_RULE_WORDS} words, this one {len(words)}",
         ),
         (repetitive(words), f"repetitive: {shown!r}"),
+        ("…" in rule, f"copies the `…` that stands for the examples' code: {shown!r}"),
         (
             len(SPECIFIC.findall(rule)) >= 2 or ONE_IS_ENOUGH.search(rule) is not None,
             f"names the examples' specifics, not a rule for every task: {shown!r}",
