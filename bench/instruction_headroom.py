@@ -1,0 +1,100 @@
+"""How much can instructions alone gain? The baseline and hand-written rule sets, on the same tasks.
+
+GEPA only rewrites a role's instructions. Before spending hours of CPU on a search, this measures the
+ceiling it searches under: rules a person wrote for the failures seen (one rule set per candidate)
+are added to the baseline's instructions the way the rule proposer adds them, then the baseline and
+every candidate run interleaved per task (the release pass's ``measure``), with the DSPy cache off.
+Prints each task's pass/fail per program, the totals, the latency and token ratios, and the 90 %
+bootstrap lower bound of each candidate's per-task score gain (the release gate asks for it above 0).
+
+    python bench/instruction_headroom.py --role coder --split train --limit 15 --rules rules.txt
+
+``rules.txt``: one rule per line, a blank line between rule sets; without it, the role's built-in sets below.
+"""
+
+# plancoder must be imported before DSPy so that its environment defaults apply: keep this order.
+import argparse  # noqa: I001
+import functools
+from pathlib import Path
+
+import plancoder  # noqa: F401
+
+from plancoder.budget import DataLimits
+from plancoder.programs import role_program
+from plancoder.proposer import with_rule
+from plancoder.release import BASELINE_NAME, gain_lower_bound, measure, ratios, totals
+from plancoder.runtime import build_runtime
+
+RULES = {
+    "coder": [
+        [
+            "If the function named by the failing test looks correct, the bug is in a helper function it calls: "
+            "return that helper, fixed.",
+            "Find the line whose value differs from what the test expects and change that line; never return the "
+            "function unchanged.",
+        ],
+    ],
+    "planner": [
+        [
+            "Include a step that adds or updates automated tests for the change, after the steps it tests.",
+            "Mention in some step every name, option, header or number that the task states.",
+        ],
+    ],
+}
+"""Written for the commonest failures of each role's baseline: the Coder's on run E's validation bugs (the
+function the test names returned unchanged, while the bug sat in a helper it calls or in a line the model did
+not see), the Planner's on the test split's baseline plans (no step for the tests; a name the task gives left
+out, an Article II finding)."""
+
+
+def rule_sets(path: Path | None, role: str = "coder") -> list[list[str]]:
+    """The rule sets of ``path`` (blank-line separated blocks of one rule per line), or the role's built-in ones."""
+    if path is None:
+        return RULES[role]
+    blocks = path.read_text(encoding="utf-8").strip().split("\n\n")
+    return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks]
+
+
+def with_rules(instructions: dict[str, str], rules: list[str]) -> dict[str, str]:
+    """Every predictor's instruction with ``rules`` appended as learned rules."""
+    return {name: functools.reduce(with_rule, rules, text) for name, text in instructions.items()}
+
+
+def report(measured: dict, confidence: float = 0.9) -> None:
+    """Per-task outcomes, then each program's totals, ratios and gain bound."""
+    records = measured["records"]
+    names = list(records)
+    print("task".ljust(44), *(name.rjust(9) for name in names))
+    for number, record in enumerate(records[BASELINE_NAME]):
+        cells = [_cell(records[name][number]) for name in names]
+        print(str(record.get("id", number))[:44].ljust(44), *(cell.rjust(9) for cell in cells))
+    base = totals(records[BASELINE_NAME])
+    for name in names:
+        mine = totals(records[name])
+        bound = "" if name == BASELINE_NAME else f" gain bound {gain_lower_bound(records, name, confidence):+.4f}"
+        print(f"{name}: shipped {mine['shipped']}/{mine['tasks']} score {mine['score']} {ratios(mine, base)}{bound}")
+
+
+def _cell(record: dict) -> str:
+    shipped = record.get("passed", record.get("valid"))
+    return f"{'pass' if shipped else 'fail'} {record['score']:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--role", default="coder", choices=["coder", "planner"])
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--limit", type=int, default=15)
+    parser.add_argument("--rules", type=Path, default=None)
+    parser.add_argument("--config", type=Path, default=None)
+    args = parser.parse_args()
+    runtime = build_runtime(args.config, cache=False)
+    role = role_program(args.role)
+    items = DataLimits().choose(role.items(args.split, None), args.limit)
+    baseline = role.instructions(role.build(runtime))
+    candidates = {i: with_rules(baseline, rules) for i, rules in enumerate(rule_sets(args.rules, args.role), 1)}
+    report(measure(runtime, role, candidates, items, progress=print))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""bench/instruction_headroom.py: rule sets parsed from a file, added to the prompt, measured against the baseline."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "instruction_headroom.py"
+
+
+@pytest.fixture(scope="module")
+def headroom():
+    spec = importlib.util.spec_from_file_location("instruction_headroom", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rule_sets_are_blank_line_separated_blocks_of_one_rule_per_line(headroom, tmp_path):
+    rules = tmp_path / "rules.txt"
+    rules.write_text("First rule.\n  Second rule.  \n\n\nThird rule.\n")
+    assert headroom.rule_sets(rules) == [["First rule.", "Second rule."], ["Third rule."]]
+    assert headroom.rule_sets(None, "planner") == headroom.RULES["planner"] != headroom.rule_sets(None)
+
+
+def test_with_rules_appends_every_rule_to_every_predictor(headroom):
+    changed = headroom.with_rules({"a": "Do it.", "b": "Do that."}, ["Rule one.", "Rule two."])
+    assert all(text.endswith("Rules learned from feedback:\n- Rule one.\n- Rule two.") for text in changed.values())
+    assert changed["a"].startswith("Do it.")
+
+
+def test_the_bench_measures_baseline_and_rule_sets_on_the_same_tasks(headroom, tmp_path, monkeypatch, capsys):
+    from plancoder.scripted import Script, chat_answer
+
+    def answer(messages):  # a valid one-step plan; two steps when the rule is in the prompt
+        steps = [{"id": "s1", "title": "Add tests", "acceptance": "tests pass"}]
+        if "Always add a final step." in messages[0]["content"]:
+            steps.append({"id": "s2", "title": "Run the test suite", "depends_on": ["s1"], "acceptance": "green"})
+        return chat_answer(plan=json.dumps({"steps": steps}))
+
+    script = Script(answer)
+    monkeypatch.setenv("PLANCODER_MODEL_PLANNER", script.spec)
+    rules = tmp_path / "rules.txt"
+    rules.write_text("Always add a final step.\n")
+    argv = ["headroom", "--role", "planner", "--split", "validation", "--limit", "2", "--rules", str(rules)]
+    monkeypatch.setattr(sys, "argv", argv)
+    headroom.main()
+    out = capsys.readouterr().out
+    assert "measured task 2/2 on 2 programs" in out
+    assert "baseline: shipped 2/2" in out and "1: shipped 2/2" in out and "gain bound" in out
+    assert sum("Always add a final step." in call["messages"][0]["content"] for call in script.calls) >= 2
