@@ -20,6 +20,7 @@ from pathlib import Path
 import plancoder  # noqa: F401
 
 from plancoder.budget import DataLimits
+from plancoder.monitor import was_shipped
 from plancoder.programs import role_program
 from plancoder.proposer import with_rule
 from plancoder.release import BASELINE_NAME, gain_lower_bound, measure, ratios, totals
@@ -76,8 +77,7 @@ def report(measured: dict, confidence: float = 0.9) -> None:
 
 
 def _cell(record: dict) -> str:
-    shipped = record.get("passed", record.get("valid"))
-    return f"{'pass' if shipped else 'fail'} {record['score']:.2f}"
+    return f"{'pass' if was_shipped(record) else 'fail'} {record['score']:.2f}"
 
 
 def main() -> None:

@@ -31,6 +31,11 @@ PROGRAM_VERSION = "baseline"  # a call that names no program version ran the bas
 LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 90, 120, 180, 240, 300, 450, 600)
 
 
+def was_shipped(outcome: Mapping[str, Any]) -> bool:
+    """A Coder fix that passed its tests, or a Planner plan that was valid."""
+    return bool(outcome.get("passed", outcome.get("valid")))
+
+
 @dataclass(frozen=True)
 class Observation:
     """One role call: when, who, how it went and what it cost."""
@@ -57,7 +62,7 @@ class Observation:
             role=role,
             model=outcome.get("model") or "",
             ok=ok,
-            passed=bool(outcome.get("passed", outcome.get("valid"))),
+            passed=was_shipped(outcome),
             score=outcome.get("score"),
             tokens=int((outcome.get("tokens") or {}).get("total_tokens", 0)),
             latency_s=float(outcome.get("latency_s", 0.0)),

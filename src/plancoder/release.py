@@ -16,6 +16,7 @@ from typing import Any
 from plancoder.budget import RoleBudget
 from plancoder.checks import ReleaseOutput
 from plancoder.constitution import load_constitution
+from plancoder.monitor import was_shipped
 from plancoder.programs import RoleProgram, with_instructions
 from plancoder.runtime import Runtime
 from plancoder.stats import bootstrap_mean_low
@@ -62,7 +63,7 @@ def _measure_item(
 def totals(records: list[dict[str, Any]]) -> dict[str, float]:
     """Mean score, tokens and latency per call, and what was shipped."""
     count = max(1, len(records))
-    shipped = [r for r in records if r.get("passed", r.get("valid"))]
+    shipped = [r for r in records if was_shipped(r)]
     return {
         "tasks": len(records),
         "score": round(sum(r["score"] for r in records) / count, 4),
