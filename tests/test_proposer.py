@@ -14,6 +14,8 @@ from plancoder.proposer import (
     gepa_accepts_proposer,
     installed,
     masked,
+    recurring,
+    shown,
     with_rule,
 )
 from plancoder.scripted import Script, chat_answer
@@ -178,3 +180,30 @@ def test_the_proposer_becomes_gepas_on_either_dspy_version():
     assert getattr(DspyAdapter, "propose_new_texts", None) is before
     with installed(None) as kwargs:
         assert kwargs == {}
+
+
+def test_the_problems_that_recur_across_outputs_are_counted_and_shown_first():
+    tests, docs = "no step covers 'tests' (expected words like test)", "no step covers 'docs' (expected words like x)"
+    perfect = {"Feedback": "The plan meets every requirement."}
+    examples = [
+        {"Feedback": f"To improve the plan: {tests}; 'a' should come before 'b'"},
+        {"Feedback": f"To improve the plan: {docs}; {tests.replace('test)', 'pytest, mock)')}"},
+        perfect,
+        perfect,
+        {"Feedback": f"To improve the plan: {tests}; {docs}"},
+    ]
+    assert recurring([e["Feedback"] for e in examples]) == (
+        "1. In 3 of 5 outputs: no step covers tests\n2. In 2 of 5 outputs: no step covers docs"
+    )
+    text = shown(examples, feedback_text(examples))
+    assert text.startswith("Recurring problems:\n1. In 3 of 5 outputs: no step covers tests\n2. In 2 of 5")
+    assert "\n\nEach output:\n1. To improve the plan: no step covers 'tests' (expected" in text
+
+
+def test_without_a_recurring_problem_only_the_outputs_are_shown():
+    examples = [
+        {"Feedback": "Tests fail. In `f`.\nE  boom"},
+        {"Feedback": "The fix made every test pass in 1 attempt(s)."},
+    ]
+    assert recurring([e["Feedback"] for e in examples]) == ""
+    assert shown(examples, feedback_text(examples)) == "1. Tests fail. In `…`."

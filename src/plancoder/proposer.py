@@ -19,6 +19,7 @@ import functools
 import inspect
 import keyword
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,12 +39,14 @@ PERFECT = ("meets every requirement", "made every test pass")
 class ProposeRule(dspy.Signature):
     """You improve the instructions of an AI assistant. Read its current instructions and the feedback
     on its recent outputs, then write ONE new rule that would have avoided the problems the feedback
-    names. The rule is one imperative sentence addressed to the assistant, general (true for every
-    task, not only these examples: never name their files, ids, steps or keywords), at most 30 words,
-    and not already in the instructions."""
+    names, first the problem that recurs in the most outputs. The rule is one imperative sentence
+    addressed to the assistant, general (true for every task, not only these examples: never name
+    their files, ids, steps or keywords), at most 30 words, and not already in the instructions."""
 
     current_instructions: str = dspy.InputField(desc="The assistant's current instructions")
-    examples_feedback: str = dspy.InputField(desc="What was wrong with recent outputs, one numbered item per output")
+    examples_feedback: str = dspy.InputField(
+        desc="What was wrong with recent outputs: the recurring problems counted, then one numbered item per output"
+    )
     feedback: str = dspy.InputField(desc="Why your previous rule was refused; empty on the first attempt")
     rule: str = dspy.OutputField(desc="One new rule: a single imperative sentence")
 
@@ -69,7 +72,7 @@ class RuleProposer:
         feedback = feedback_text(examples)  # the model sees it masked; a rule is checked against all of it
         propose_rule = Guarded(dspy.Predict(ProposeRule), functools.partial(_usable, feedback=feedback), self.attempts)
         with dspy.context(lm=self.lm):
-            guarded = propose_rule(current_instructions=instruction, examples_feedback=masked(feedback))
+            guarded = propose_rule(current_instructions=instruction, examples_feedback=shown(examples, feedback))
         raw = str(getattr(guarded.best, "rule", ""))
         try:
             if guarded.best is None:  # no attempt answered (a spent budget, a model error): say why
@@ -90,6 +93,41 @@ def _usable(args: dict[str, Any], prediction: dspy.Prediction, feedback: str = "
     except RuleRefused as refused:
         return 0.0, f"Your rule was refused ({refused}). Write one different rule that holds for every task."
     return 1.0, "usable"
+
+
+def shown(examples: list[dict[str, Any]], feedback: str) -> str:
+    """What the reflection model reads: the problems that recur across the outputs, counted, then each output's
+    feedback, both masked. Measured in Planner run G: shown the three plans' feedback one by one, the 1.5B
+    paraphrased the instruction twice; the rule set led by the rule a count points at ("no step covers 'tests'"
+    in most plans: "include a step that adds or updates automated tests") made 10 of 12 valid training plans
+    against the baseline's 8 (``bench/instruction_headroom.py``)."""
+    summary = recurring([str(e.get("Feedback", "")) for e in examples])
+    counted = f"Recurring problems:\n{masked(summary)}\n\nEach output:\n" if summary else ""
+    return counted + masked(feedback)
+
+
+def recurring(texts: list[str], most: int = 3) -> str:
+    """The problems found in two outputs or more, the most frequent first: "In 3 of 3 outputs: no step covers
+    tests" (a problem's details in brackets differ between tasks and are left out; a name that recurs across
+    tasks is general, so it loses its quotes: quoted, the 1.5B copied it with the examples' other names).
+    Kinds of problems are not counted: shown "In 3 of 3 outputs: one of the parts the task names should come
+    before another", the 1.5B wrote a rule about ``depends_on`` order, which the validator already enforces."""
+    counts = Counter(problem for text in texts for problem in problems(text))
+    common = [(SINGLE_QUOTED.sub(r"\1", problem), n) for problem, n in counts.most_common() if n >= 2][:most]
+    return "\n".join(f"{i}. In {n} of {len(texts)} outputs: {problem}" for i, (problem, n) in enumerate(common, 1))
+
+
+def problems(text: str) -> set[str]:
+    """The problems one feedback names: its first line's "; "-separated parts, without bracketed details."""
+    if not text.strip() or any(p in text for p in PERFECT):
+        return set()
+    first = IMPROVE.sub("", text.strip().splitlines()[0])
+    return {DETAILS.sub("", part).strip() for part in first.split("; ") if part.strip()} - {""}
+
+
+IMPROVE = re.compile(r"^To improve [^:]*:\s*")
+DETAILS = re.compile(r"\s*\([^()]*\)")
+SINGLE_QUOTED = re.compile(r"'([^'\n]+)'")
 
 
 def masked(feedback: str) -> str:
