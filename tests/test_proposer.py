@@ -153,6 +153,7 @@ def test_the_proposer_asks_the_reflection_model_again_with_the_reason_and_logs_r
         proposer({"p": BASE}, dataset, ["p"])
     assert len(script.calls) == 5
     assert [entry["refused"] == "" for entry in proposer.log] == [True, False]
+    assert proposer.log[0]["recurring"] == ""  # one example: nothing recurs
 
 
 def test_a_proposer_whose_budget_is_spent_says_why():
@@ -195,7 +196,7 @@ def test_the_problems_that_recur_across_outputs_are_counted_and_shown_first():
     assert recurring([e["Feedback"] for e in examples]) == (
         "1. In 3 of 5 outputs: no step covers tests\n2. In 2 of 5 outputs: no step covers docs"
     )
-    text = shown(examples, feedback_text(examples))
+    text = shown(recurring([e["Feedback"] for e in examples]), feedback_text(examples))
     assert text.startswith("Recurring problems:\n1. In 3 of 5 outputs: no step covers tests\n2. In 2 of 5")
     assert "\n\nEach output:\n1. To improve the plan: no step covers 'tests' (expected" in text
 
@@ -206,4 +207,4 @@ def test_without_a_recurring_problem_only_the_outputs_are_shown():
         {"Feedback": "The fix made every test pass in 1 attempt(s)."},
     ]
     assert recurring([e["Feedback"] for e in examples]) == ""
-    assert shown(examples, feedback_text(examples)) == "1. Tests fail. In `…`."
+    assert shown("", feedback_text(examples)) == "1. Tests fail. In `…`."

@@ -70,18 +70,20 @@ class RuleProposer:
 
     def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
         feedback = feedback_text(examples)  # the model sees it masked; a rule is checked against all of it
+        summary = recurring([str(example.get("Feedback", "")) for example in examples])
         propose_rule = Guarded(dspy.Predict(ProposeRule), functools.partial(_usable, feedback=feedback), self.attempts)
         with dspy.context(lm=self.lm):
-            guarded = propose_rule(current_instructions=instruction, examples_feedback=shown(examples, feedback))
+            guarded = propose_rule(current_instructions=instruction, examples_feedback=shown(summary, feedback))
         raw = str(getattr(guarded.best, "rule", ""))
+        entry = {"component": component, "recurring": summary}
         try:
             if guarded.best is None:  # no attempt answered (a spent budget, a model error): say why
                 raise RuleRefused(guarded.channel.feedback[-1] if guarded.channel.feedback else "no answer")
             rule = clean_rule(raw, instruction, feedback)
         except RuleRefused as refused:
-            self.log.append({"component": component, "rule": raw, "refused": str(refused)})
+            self.log.append({**entry, "rule": raw, "refused": str(refused)})
             raise
-        self.log.append({"component": component, "rule": rule, "refused": ""})
+        self.log.append({**entry, "rule": rule, "refused": ""})
         return with_rule(instruction, rule)
 
 
@@ -95,13 +97,12 @@ def _usable(args: dict[str, Any], prediction: dspy.Prediction, feedback: str = "
     return 1.0, "usable"
 
 
-def shown(examples: list[dict[str, Any]], feedback: str) -> str:
+def shown(summary: str, feedback: str) -> str:
     """What the reflection model reads: the problems that recur across the outputs, counted, then each output's
     feedback, both masked. Measured in Planner run G: shown the three plans' feedback one by one, the 1.5B
     paraphrased the instruction twice; the rule set led by the rule a count points at ("no step covers 'tests'"
     in most plans: "include a step that adds or updates automated tests") made 10 of 12 valid training plans
     against the baseline's 8 (``bench/instruction_headroom.py``)."""
-    summary = recurring([str(e.get("Feedback", "")) for e in examples])
     counted = f"Recurring problems:\n{masked(summary)}\n\nEach output:\n" if summary else ""
     return counted + masked(feedback)
 
