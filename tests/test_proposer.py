@@ -208,3 +208,12 @@ def test_without_a_recurring_problem_only_the_outputs_are_shown():
     ]
     assert recurring([e["Feedback"] for e in examples]) == ""
     assert shown("", feedback_text(examples)) == "1. Tests fail. In `…`."
+
+
+def test_problems_counted_alike_keep_the_order_they_first_came_in():
+    """The summary is part of the reflection prompt: a resumed run replays answers only if it is the same."""
+    texts = [
+        "To improve the plan: no step covers 'b'; no step covers 'a'",
+        "To improve the plan: x; no step covers 'a'; no step covers 'b'",
+    ]
+    assert recurring(texts) == "1. In 2 of 2 outputs: no step covers b\n2. In 2 of 2 outputs: no step covers a"

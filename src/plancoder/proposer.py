@@ -118,12 +118,14 @@ def recurring(texts: list[str], most: int = 3) -> str:
     return "\n".join(f"{i}. In {n} of {len(texts)} outputs: {problem}" for i, (problem, n) in enumerate(common, 1))
 
 
-def problems(text: str) -> set[str]:
-    """The problems one feedback names: its first line's "; "-separated parts, without bracketed details."""
+def problems(text: str) -> list[str]:
+    """The problems one feedback names, each once in the order given: its first line's "; "-separated parts,
+    without bracketed details. A list, not a set: a set's order changes with the process's string hashing, and
+    the summary (the reflection prompt) must be the same in a resumed run for its answers to be replayed."""
     if not text.strip() or any(p in text for p in PERFECT):
-        return set()
+        return []
     first = IMPROVE.sub("", text.strip().splitlines()[0])
-    return {DETAILS.sub("", part).strip() for part in first.split("; ") if part.strip()} - {""}
+    return list(dict.fromkeys(filter(None, (DETAILS.sub("", part).strip() for part in first.split("; ")))))
 
 
 IMPROVE = re.compile(r"^To improve [^:]*:\s*")
