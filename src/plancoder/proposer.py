@@ -70,7 +70,7 @@ class RuleProposer:
 
     def propose(self, component: str, instruction: str, examples: list[dict[str, Any]]) -> str:
         feedback = feedback_text(examples)  # the model sees it masked; a rule is checked against all of it
-        summary = recurring([str(example.get("Feedback", "")) for example in examples])
+        summary = recurring(feedbacks(examples))
         propose_rule = Guarded(dspy.Predict(ProposeRule), functools.partial(_usable, feedback=feedback), self.attempts)
         with dspy.context(lm=self.lm):
             guarded = propose_rule(current_instructions=instruction, examples_feedback=shown(summary, feedback))
@@ -122,7 +122,7 @@ def problems(text: str) -> list[str]:
     """The problems one feedback names, each once in the order given: its first line's "; "-separated parts,
     without bracketed details. A list, not a set: a set's order changes with the process's string hashing, and
     the summary (the reflection prompt) must be the same in a resumed run for its answers to be replayed."""
-    if not text.strip() or any(p in text for p in PERFECT):
+    if not text.strip() or perfect(text):
         return []
     first = IMPROVE.sub("", text.strip().splitlines()[0])
     return list(dict.fromkeys(filter(None, (DETAILS.sub("", part).strip() for part in first.split("; ")))))
@@ -148,9 +148,19 @@ LINE_NUMBER = re.compile(r" (?:at|on) line \d+")
 
 def feedback_text(examples: list[dict[str, Any]]) -> str:
     """The feedback of the imperfect examples, numbered and trimmed (their inputs are too long to show)."""
-    texts = [str(e.get("Feedback", "")).strip() for e in examples]
-    wanted = [t for t in dict.fromkeys(texts) if t and not any(p in t for p in PERFECT)]
+    texts = [text.strip() for text in feedbacks(examples)]
+    wanted = [t for t in dict.fromkeys(texts) if t and not perfect(t)]
     return "\n".join(f"{i}. {text[:MAX_FEEDBACK_CHARS]}" for i, text in enumerate(wanted or texts, 1))
+
+
+def feedbacks(examples: list[dict[str, Any]]) -> list[str]:
+    """Each reflective example's feedback, as GEPA's adapter names it."""
+    return [str(example.get("Feedback", "")) for example in examples]
+
+
+def perfect(feedback: str) -> bool:
+    """The metric's words for an output with nothing to improve."""
+    return any(words in feedback for words in PERFECT)
 
 
 LEAD = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)]|rule\s*\d*\s*:|new rule\s*:)\s*", re.IGNORECASE)
