@@ -1,6 +1,7 @@
 """The HTTP service through FastAPI's test client: the real app, a scripted model, a real review queue."""
 
 import json
+import threading
 import time
 
 import pytest
@@ -13,13 +14,21 @@ from plancoder.service import create_app
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 GOOD_PLAN = {"steps": [{"id": "s1", "title": "Add the --verbose flag", "acceptance": "the flag is parsed"}]}
+ANSWER = threading.Event()
+"""Set: the scripted model answers at once; a test clears it to hold a job until it has seen the job queued."""
 CYCLIC = {"steps": [{"id": "a", "title": "A", "depends_on": ["b"]}, {"id": "b", "title": "B", "depends_on": ["a"]}]}
+
+
+def scripted_plan(messages):
+    ANSWER.wait(10)
+    return chat_answer(plan=json.dumps(CYCLIC if "cycle" in str(messages) else GOOD_PLAN))
 
 
 @pytest.fixture
 def client(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
-    script = Script(lambda messages: chat_answer(plan=json.dumps(CYCLIC if "cycle" in str(messages) else GOOD_PLAN)))
+    ANSWER.set()
+    script = Script(scripted_plan)
     runtime = build_runtime(None, {"PLANCODER_MODEL_PLANNER": script.spec, "PLANCODER_TRACKING": "off"})
     return TestClient(create_app(runtime, TOKEN, max_body_bytes=4096), raise_server_exceptions=False)
 
@@ -34,8 +43,10 @@ def finished(client, job_id):
 
 
 def test_a_plan_request_returns_a_job_whose_result_is_the_plan(client):
+    ANSWER.clear()  # the job cannot finish before the answer is sent (it then says 200 with the result)
     response = client.post("/plan", json={"task": "Add a --verbose flag"}, headers=AUTH)
-    assert response.status_code in (200, 202)  # 200 when the scripted job finished before the answer was sent
+    ANSWER.set()
+    assert response.status_code == 202
     job = finished(client, response.json()["job_id"])
     assert job["status"] == "done" and job["result"]["valid"] and job["result"]["review_id"] is None
     assert job["result"]["plan"]["steps"][0]["id"] == "s1"
