@@ -3,11 +3,12 @@
 GEPA only rewrites a role's instructions. Before spending hours of CPU on a search, this measures the
 ceiling it searches under: rules a person wrote for the failures seen (one rule set per candidate)
 are added to the baseline's instructions the way the rule proposer adds them, then the baseline and
-every candidate run interleaved per task (the release pass's ``measure``), with the DSPy cache off.
-Prints each task's pass/fail per program, the totals, the latency and token ratios, and the 90 %
-bootstrap lower bound of each candidate's per-task score gain (the release gate asks for it above 0).
+every candidate run interleaved per task (the release pass's ``measure``, ``--repeats`` draws of each
+task, averaged per task for the bound), with the DSPy cache off. Prints each draw's pass/fail per
+program, the totals, the latency and token ratios, and the 90 % bootstrap lower bound of each
+candidate's per-task score gain (the release gate asks for it above 0).
 
-    python bench/instruction_headroom.py --role coder --split train --limit 15 --rules rules.txt
+    python bench/instruction_headroom.py --role coder --split train --limit 15 --rules rules.txt [--repeats 3]
 
 ``rules.txt``: one rule per line, a blank line between rule sets; without it, the role's built-in sets below.
 """
@@ -65,15 +66,17 @@ def report(measured: dict, confidence: float = 0.9) -> None:
     """Per-task outcomes, then each program's totals, ratios and gain bound."""
     records = measured["records"]
     names = list(records)
-    print("task".ljust(44), *(name.rjust(9) for name in names))
+    print("task (draw)".ljust(44), *(name.rjust(9) for name in names))
     for number, record in enumerate(records[BASELINE_NAME]):
         cells = [_cell(records[name][number]) for name in names]
-        print(str(record.get("id", number))[:44].ljust(44), *(cell.rjust(9) for cell in cells))
+        label = f"{str(record.get('task', number))[:38]} ({record.get('draw', 1)})"
+        print(label.ljust(44), *(cell.rjust(9) for cell in cells))
     base = totals(records[BASELINE_NAME])
     for name in names:
         mine = totals(records[name])
         bound = "" if name == BASELINE_NAME else f" gain bound {gain_lower_bound(records, name, confidence):+.4f}"
-        print(f"{name}: shipped {mine['shipped']}/{mine['tasks']} score {mine['score']} {ratios(mine, base)}{bound}")
+        shipped = f"shipped {mine['shipped']}/{mine['draws']} draws of {mine['tasks']} tasks"
+        print(f"{name}: {shipped}, score {mine['score']} {ratios(mine, base)}{bound}")
 
 
 def _cell(record: dict) -> str:
@@ -87,13 +90,14 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=15)
     parser.add_argument("--rules", type=Path, default=None)
     parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--repeats", type=int, default=1, help="draws of each task per program")
     args = parser.parse_args()
     runtime = build_runtime(args.config, cache=False)
     role = role_program(args.role)
     items = DataLimits().choose(role.items(args.split, None), args.limit)
     baseline = role.instructions(role.build(runtime))
     candidates = {i: with_rules(baseline, rules) for i, rules in enumerate(rule_sets(args.rules, args.role), 1)}
-    report(measure(runtime, role, candidates, items, progress=print))
+    report(measure(runtime, role, candidates, items, progress=print, repeats=args.repeats))
 
 
 if __name__ == "__main__":

@@ -45,9 +45,11 @@ def test_the_bench_measures_baseline_and_rule_sets_on_the_same_tasks(headroom, t
     rules = tmp_path / "rules.txt"
     rules.write_text("Always add a final step.\n")
     argv = ["headroom", "--role", "planner", "--split", "validation", "--limit", "2", "--rules", str(rules)]
+    argv += ["--repeats", "2"]
     monkeypatch.setattr(sys, "argv", argv)
     headroom.main()
     out = capsys.readouterr().out
-    assert "measured task 2/2 on 2 programs" in out
-    assert "baseline: shipped 2/2" in out and "1: shipped 2/2" in out and "gain bound" in out
-    assert sum("Always add a final step." in call["messages"][0]["content"] for call in script.calls) >= 2
+    assert "measured task 2/2 (draw 2/2) on 2 programs" in out
+    assert "baseline: shipped 4/4 draws of 2 tasks" in out and "1: shipped 4/4 draws of 2 tasks" in out
+    assert "gain bound" in out
+    assert sum("Always add a final step." in call["messages"][0]["content"] for call in script.calls) >= 4

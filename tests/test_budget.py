@@ -51,6 +51,7 @@ def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
         ("planner: [1, 2", "is not valid YAML"),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, proposer: magic"), "proposer"),
         ("- just a list", "must map roles to budgets"),
+        (GOOD.replace("{max_latency_ratio: 1.1}", "{max_latency_ratio: 1.1, repeats: 0}"), "coder.production.repeats"),
     ],
 )
 def test_a_malformed_budget_file_names_the_key_and_the_fix(tmp_path, text, message):

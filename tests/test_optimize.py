@@ -116,6 +116,16 @@ def test_a_candidate_over_the_token_cap_is_rejected_with_the_figures(runtime):
     assert registry_for(runtime, "planner").ids() == ["baseline"]
 
 
+@pytest.mark.article("VI")
+def test_the_release_pass_draws_every_task_repeats_times_for_every_program(runtime):
+    role = dataclasses.replace(role_program("planner"), items=small_suite)
+    section = optimize_role(runtime, role, budget(max_latency_ratio=50.0, max_token_ratio=5.0, repeats=2))
+    for records in section["records"].values():
+        assert [(r["task"], r["draw"]) for r in records] == [(r["id"], d) for r in records[::2] for d in (1, 2)]
+    assert section["baseline"]["tasks"] == 2 and section["baseline"]["draws"] == 4
+    assert section["chosen"]["totals"]["draws"] == 4 and section["version"] == "v1"
+
+
 def test_with_no_candidate_the_baseline_is_not_measured_again(tmp_path, monkeypatch):
     """GEPA's own validation pass gives the baseline's score; a release pass would cost calls for nothing."""
     deaf = Script(lambda messages: _plan(False))  # never follows a learned rule, so no proposal is better

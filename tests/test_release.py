@@ -4,7 +4,7 @@ import pytest
 
 from plancoder.budget import OptimizerCaps, RoleBudget
 from plancoder.programs import role_program
-from plancoder.release import decide
+from plancoder.release import decide, gain_lower_bound, task_scores, totals
 from plancoder.runtime import build_runtime
 from plancoder.stats import bootstrap_mean_low
 
@@ -59,3 +59,22 @@ def test_a_gain_from_one_or_two_tasks_is_rejected_as_noise(runtime, role_program
             f"lower bound is {candidate['gain_lower_bound']:+.4f} "
             "(use more validation tasks, or find a gain on most of them)"
         ]
+
+
+def draws(task_scores_by_draw):
+    """Records of tasks drawn several times: [[draw 1, draw 2, ...] per task]."""
+    return [
+        record(s) | {"task": f"t{t}", "draw": d}
+        for t, row in enumerate(task_scores_by_draw)
+        for d, s in enumerate(row, 1)
+    ]
+
+
+def test_repeated_draws_are_averaged_per_task_before_the_gain_bound():
+    """A/A as measured: one draw of the same program flips a task by 0.4 either way; task means do not."""
+    base = draws([[0.6, 0.2, 0.4], [0.1, 0.5, 0.3], [0.4, 0.4, 0.4], [0.3, 0.3, 0.3]])
+    same = draws([[0.2, 0.6, 0.4], [0.5, 0.1, 0.3], [0.4, 0.4, 0.4], [0.3, 0.3, 0.3]])
+    assert task_scores(base) == pytest.approx([0.4, 0.3, 0.4, 0.3]) and task_scores(base) == task_scores(same)
+    assert gain_lower_bound({"baseline": base, "1": same}, "1", 0.9) == 0.0
+    assert gain_lower_bound({"baseline": base[::3], "1": same[::3]}, "1", 0.9) < 0  # first draws alone
+    assert totals(base)["tasks"] == 4 and totals(base)["draws"] == 12

@@ -51,6 +51,12 @@ class ProductionCaps(_Strict):
         description="How sure the score gain must be: its one-sided bootstrap lower bound over the paired "
         "validation tasks at this confidence must be above 0 (0: any gain counts).",
     )
+    repeats: int = Field(
+        default=1,
+        ge=1,
+        description="Draws of each validation task per program in the release pass, averaged per task "
+        "before the gain bound: a sampled retry makes two draws of one program differ on a task.",
+    )
 
 
 class DataLimits(_Strict):

@@ -36,7 +36,7 @@ from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE
-from plancoder.release import decide, measure, release_section, task_key
+from plancoder.release import decide, draws, measure, release_section
 from plancoder.replay import Answers, recording
 from plancoder.runtime import Runtime
 from plancoder.tracking import tracked_run
@@ -259,8 +259,10 @@ def release(
     stands: measuring the baseline again would cost a whole validation pass (30 min for a Coder run) for nothing."""
     candidates = {int(index): instructions for index, instructions in found["candidates"].items()}
     if candidates:
-        resumed = sum(steps.has(MEASURED, task_key(item, number)) for number, item in enumerate(items, 1))
-        measured = measure(runtime, role, candidates, items, progress, functools.partial(steps.once, MEASURED))
+        repeats = budget.production.repeats
+        resumed = sum(steps.has(MEASURED, key) for *_, key in draws(items, repeats))
+        record = functools.partial(steps.once, MEASURED)
+        measured = measure(runtime, role, candidates, items, progress, record, repeats)
         return decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
     progress("GEPA found no candidate: the baseline is not measured again")
     baseline = {"tasks": len(items), "score": found["gepa"]["val_aggregate_scores"][0]}

@@ -10,7 +10,8 @@ accepted silently.
 
 import difflib
 import functools
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from plancoder.budget import RoleBudget
@@ -31,25 +32,35 @@ def measure(
     items: list[dict[str, Any]],
     progress: Callable[[str], None] = lambda _: None,
     record: Callable[[Callable[[], dict], str], dict] = lambda run, key: run(),
+    repeats: int = 1,
 ) -> dict[str, Any]:
-    """Records of the baseline and each candidate on every item, interleaved per item.
+    """Records of the baseline and each candidate on every item, ``repeats`` draws each, interleaved per draw.
 
-    ``record(run, key)`` measures one item on every program, or returns that from the journal of an
-    interrupted run (a whole item, so that its programs are still compared under the same load)."""
+    ``record(run, key)`` measures one draw of an item on every program, or returns that from the journal of
+    an interrupted run (a whole draw, so that its programs are still compared under the same load). Each
+    record names its task and draw: the gain bound averages a task's draws first."""
     programs = {BASELINE_NAME: role.build(runtime)}
     programs |= {str(i): with_instructions(role.build(runtime), instr) for i, instr in candidates.items()}
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in programs}
-    for number, item in enumerate(items, 1):
-        measured = record(functools.partial(_measure_item, runtime, role, programs, item), task_key(item, number))
+    for number, item, draw, key in draws(items, repeats):
+        measured = record(functools.partial(_measure_item, runtime, role, programs, item), key)
         for name in programs:
-            records[name].append(measured[name])
-        progress(f"measured task {number}/{len(items)} on {len(programs)} programs")
+            records[name].append(measured[name] | {"task": task_key(item, number), "draw": draw})
+        progress(f"measured task {number}/{len(items)} (draw {draw}/{repeats}) on {len(programs)} programs")
     baseline_instructions = role.instructions(programs[BASELINE_NAME])
     return {"baseline_instructions": baseline_instructions, "candidates": candidates, "records": records}
 
 
 def task_key(item: dict[str, Any], number: int) -> str:
     return str(item.get("id", number))
+
+
+def draws(items: list[dict[str, Any]], repeats: int) -> Iterator[tuple[int, dict[str, Any], int, str]]:
+    """(number, item, draw, journal key) of every draw; a first draw keeps the task's own key."""
+    for number, item in enumerate(items, 1):
+        for draw in range(1, repeats + 1):
+            suffix = f"#draw{draw}" if draw > 1 else ""
+            yield number, item, draw, task_key(item, number) + suffix
 
 
 def _measure_item(
@@ -61,11 +72,12 @@ def _measure_item(
 
 
 def totals(records: list[dict[str, Any]]) -> dict[str, float]:
-    """Mean score, tokens and latency per call, and what was shipped."""
+    """Mean score, tokens and latency per call over every draw, and what was shipped (counted per draw)."""
     count = max(1, len(records))
     shipped = [r for r in records if was_shipped(r)]
     return {
-        "tasks": len(records),
+        "tasks": len(task_scores(records)),
+        "draws": len(records),
         "score": round(sum(r["score"] for r in records) / count, 4),
         "tokens": round(sum(r["tokens"]["total_tokens"] for r in records) / count, 1),
         "latency_s": round(sum(r["latency_s"] for r in records) / count, 3),
@@ -156,8 +168,19 @@ def gain_lower_bound(records: dict[str, list[dict[str, Any]]], name: str, confid
     """The bootstrap lower bound of the candidate's mean per-task score gain (None when not asked for)."""
     if not confidence:
         return None
-    pairs = zip(records[name], records[BASELINE_NAME], strict=True)
-    return bootstrap_mean_low([c["score"] - b["score"] for c, b in pairs], confidence)
+    pairs = zip(task_scores(records[name]), task_scores(records[BASELINE_NAME]), strict=True)
+    return bootstrap_mean_low([cand - base for cand, base in pairs], confidence)
+
+
+def task_scores(records: list[dict[str, Any]]) -> list[float]:
+    """Each task's mean score over its draws, in task order (a record that names no task is a task of its own).
+
+    Measured (A/A): a second draw of the same Planner differs by up to 0.4 on 6 of 11 tasks, because a
+    sampled retry decides whether its plan is valid; averaging draws shrinks that before the bootstrap."""
+    scores: dict[Any, list[float]] = {}
+    for index, record in enumerate(records):
+        scores.setdefault(record.get("task", index), []).append(record["score"])
+    return [statistics.fmean(values) for values in scores.values()]
 
 
 def noise_reason(gain: float, tasks: int, confidence: float, low: float) -> str:
