@@ -2,7 +2,7 @@ import dspy
 import pytest
 
 from plancoder.adapters import ChatOnlyAdapter
-from plancoder.guards import Guarded, was_cut_off
+from plancoder.guards import Guarded, echoed_schema, was_cut_off
 from plancoder.scripted import Script, chat_answer
 
 ANSWERS = [chat_answer(answer="Brussels is the capital"), chat_answer(answer="Brussels")]
@@ -62,6 +62,15 @@ def test_an_answer_cut_off_in_the_middle_is_fed_back_as_too_long_not_as_badly_fo
     assert "too long for the output limit" in script.calls[1]["messages"][-1]["content"]
     second = channel.feedback[1]
     assert second.startswith("Your last answer could not be parsed (") and "follow the format" in second
+
+
+@pytest.mark.article("III")
+def test_an_answer_that_copies_the_schema_note_is_told_so_not_that_it_was_too_long():
+    echo = '# note: the value you produce must adhere to the JSON schema: {"type": "object", "$defs": {"Step": {'
+    _, channel, script, _ = call(guarded(one_word, attempts=2), [echo, "no fields at all"])
+    assert channel.feedback[0].startswith("Your last answer could not be parsed: it repeated the format's JSON-schema")
+    assert "without the note" in script.calls[1]["messages"][-1]["content"]
+    assert echoed_schema(echo) and not echoed_schema('{"a": [1, 2') and not echoed_schema("")
 
 
 @pytest.mark.parametrize(

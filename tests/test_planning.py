@@ -61,6 +61,12 @@ def test_with_no_plan_the_metric_says_why_the_answers_gave_none():
     cut = ["Your last answer could not be parsed: it was cut off before it was complete, because ..."] * 3
     result = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=None, feedback=attempts[:1] + cut))
     assert "4 of 4 answers could not be read as the plan's JSON, 3 of them cut off at the output" in result.feedback
+    echoed = ["Your last answer could not be parsed: it repeated the format's JSON-schema note instead of ..."]
+    result = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=None, feedback=cut[:1] + echoed * 2))
+    assert (
+        "3 of 3 answers could not be read as the plan's JSON, 1 of them cut off at the output limit" in result.feedback
+    )
+    assert ", 2 of them repeated the format's JSON-schema note instead of a plan (last: " in result.feedback
     silent = planner_metric(dspy.Example(gold=TASK), dspy.Prediction(plan=None))
     assert "no plan was produced; no answer was recorded" in silent.feedback
 

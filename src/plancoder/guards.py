@@ -81,18 +81,32 @@ class WithFeedback(dspy.Module):
 
 UNPARSED = "could not be parsed"
 CUT_OFF = "cut off before it was complete"
+ECHOED = "repeated the format's JSON-schema note"
 """Words every parse-failure feedback holds, so a metric can count such attempts (``planning.why_no_plan``)."""
 
 
 def parse_feedback(error: AdapterParseError) -> str:
     """Why the answer did not parse, told so the next attempt can fix it. An answer cut off at the
     output-token cap is too long, not badly formatted: most unparsed plans in Planner run G were."""
-    if was_cut_off(error.lm_response or ""):
+    answer = error.lm_response or ""
+    if echoed_schema(answer):
+        return (
+            f"Your last answer {UNPARSED}: it {ECHOED} instead of giving a value. "
+            "Write the value itself: a JSON object with the schema's fields filled in, without the note."
+        )
+    if was_cut_off(answer):
         return (
             f"Your last answer {UNPARSED}: it was {CUT_OFF}, because it was "
             "too long for the output limit. Give a shorter answer in the same format."
         )
     return f"Your last answer {UNPARSED} ({str(error)[:200]}); follow the format."
+
+
+def echoed_schema(answer: str) -> bool:
+    """The 0.5B sometimes copies the format's ``# note: the value you produce must adhere to the JSON schema:
+    {...}`` line instead of a plan, over and over up to the output limit (2 of the 4 parse failures logged in
+    the first 15 draws of a release pass); told that its answer was too long, the retry shortened nothing."""
+    return "adhere to the JSON schema" in answer or '"$defs"' in answer
 
 
 def was_cut_off(answer: str) -> bool:

@@ -12,7 +12,7 @@ import dspy
 
 from plancoder.constitution import finding_lines
 from plancoder.errors import PlancoderError
-from plancoder.guards import CUT_OFF, UNPARSED
+from plancoder.guards import CUT_OFF, ECHOED, UNPARSED
 from plancoder.plan import Plan, validate
 
 WEIGHTS = {"validity": 0.4, "coverage": 0.3, "ordering": 0.2, "economy": 0.1}
@@ -113,7 +113,11 @@ def why_no_plan(attempts_feedback: list[str], excerpt: int = 160) -> str:
     if not attempts_feedback:
         return "no answer was recorded"
     unparsed = sum(UNPARSED in line for line in attempts_feedback)
-    cut = sum(CUT_OFF in line for line in attempts_feedback)
-    why = f", {cut} of them cut off at the output limit: a plan with fewer, shorter steps fits" if cut else ""
+    causes = {
+        CUT_OFF: "cut off at the output limit: a plan with fewer, shorter steps fits",
+        ECHOED: "repeated the format's JSON-schema note instead of a plan",
+    }
+    counts = {cause: sum(marker in line for line in attempts_feedback) for marker, cause in causes.items()}
+    why = "".join(f", {count} of them {cause}" for cause, count in counts.items() if count)
     last = attempts_feedback[-1][:excerpt]
     return f"{unparsed} of {len(attempts_feedback)} answers could not be read as the plan's JSON{why} (last: {last})"
