@@ -54,23 +54,30 @@ def test_a_predictor_that_raises_on_every_attempt_is_reported_not_raised():
     assert len(channel.feedback) == 2 and all("could not be parsed" in text for text in channel.feedback)
 
 
+CUT = '{"steps": [{"id": "a", "title": "Read the'
+ECHO = '# note: the value you produce must adhere to the JSON schema: {"type": "object", "$defs": {"Step": {'
+
+
 @pytest.mark.article("III")
-def test_an_answer_cut_off_in_the_middle_is_fed_back_as_too_long_not_as_badly_formatted():
-    cut = '{"steps": [{"id": "a", "title": "Read the'
-    _, channel, script, _ = call(guarded(one_word, attempts=2), [cut, "no fields at all"])
-    assert channel.feedback[0].startswith("Your last answer could not be parsed: it was cut off")
-    assert "too long for the output limit" in script.calls[1]["messages"][-1]["content"]
+@pytest.mark.parametrize(
+    ("answer", "told", "asked"),
+    [
+        (CUT, "Your last answer could not be parsed: it was cut off", "too long for the output limit"),
+        (ECHO, "Your last answer could not be parsed: it repeated the format's JSON-schema", "without the note"),
+    ],
+    ids=["cut-off-is-too-long", "schema-echo-is-not-too-long"],
+)
+def test_an_unparsed_answer_is_told_why_so_the_retry_can_fix_it(answer, told, asked):
+    _, channel, script, _ = call(guarded(one_word, attempts=2), [answer, "no fields at all"])
+    assert channel.feedback[0].startswith(told)
+    assert asked in script.calls[1]["messages"][-1]["content"]
     second = channel.feedback[1]
     assert second.startswith("Your last answer could not be parsed (") and "follow the format" in second
 
 
-@pytest.mark.article("III")
-def test_an_answer_that_copies_the_schema_note_is_told_so_not_that_it_was_too_long():
-    echo = '# note: the value you produce must adhere to the JSON schema: {"type": "object", "$defs": {"Step": {'
-    _, channel, script, _ = call(guarded(one_word, attempts=2), [echo, "no fields at all"])
-    assert channel.feedback[0].startswith("Your last answer could not be parsed: it repeated the format's JSON-schema")
-    assert "without the note" in script.calls[1]["messages"][-1]["content"]
-    assert echoed_schema(echo) and not echoed_schema('{"a": [1, 2') and not echoed_schema("")
+@pytest.mark.parametrize(("answer", "echoed"), [(ECHO, True), ('{"a": [1, 2', False), ("", False)])
+def test_echoed_schema_spots_the_format_note_copied_as_an_answer(answer, echoed):
+    assert echoed_schema(answer) is echoed
 
 
 @pytest.mark.parametrize(

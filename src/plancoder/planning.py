@@ -107,17 +107,20 @@ def planner_metric(
     return dspy.Prediction(score=score, feedback=feedback)
 
 
+UNPARSED_CAUSES = {
+    CUT_OFF: "cut off at the output limit: a plan with fewer, shorter steps fits",
+    ECHOED: "repeated the format's JSON-schema note instead of a plan",
+}
+"""What GEPA is told about the answers that parse feedback marked with each cause."""
+
+
 def why_no_plan(attempts_feedback: list[str], excerpt: int = 160) -> str:
     """What the attempts' answers did wrong when none gave a plan: GEPA's reflection needs a cause it can
     turn into a rule (a bare "no plan" led nowhere)."""
     if not attempts_feedback:
         return "no answer was recorded"
     unparsed = sum(UNPARSED in line for line in attempts_feedback)
-    causes = {
-        CUT_OFF: "cut off at the output limit: a plan with fewer, shorter steps fits",
-        ECHOED: "repeated the format's JSON-schema note instead of a plan",
-    }
-    counts = {cause: sum(marker in line for line in attempts_feedback) for marker, cause in causes.items()}
+    counts = {cause: sum(marker in line for line in attempts_feedback) for marker, cause in UNPARSED_CAUSES.items()}
     why = "".join(f", {count} of them {cause}" for cause, count in counts.items() if count)
     last = attempts_feedback[-1][:excerpt]
     return f"{unparsed} of {len(attempts_feedback)} answers could not be read as the plan's JSON{why} (last: {last})"
