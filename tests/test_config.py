@@ -14,9 +14,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults_serve_every_role_with_an_embedded_model(settings):
     assert settings.source == "built-in defaults"
-    assert settings.models.planner == "local/qwen2.5-coder-0.5b"
-    assert settings.models.coder == "local/qwen2.5-coder-1.5b"
-    assert settings.models.fallbacks["coder"] == ["local/qwen2.5-coder-0.5b"]
+    assert settings.models.planner == settings.models.coder == "local/qwen2.5-coder-1.5b"
+    assert settings.models.fallbacks["planner"] == settings.models.fallbacks["coder"] == ["local/qwen2.5-coder-0.5b"]
     assert settings.sampling.temperature == 0.0
 
 
@@ -24,7 +23,7 @@ def test_file_overrides_only_the_keys_it_sets(tmp_path):
     path = write(tmp_path, '[models]\ncoder = "openai/gpt-4o-mini"\n[local]\nmemory_budget_mb = 1500\n')
     settings = load_settings(path, {})
     assert settings.models.coder == "openai/gpt-4o-mini"
-    assert settings.models.planner == "local/qwen2.5-coder-0.5b"
+    assert settings.models.planner == "local/qwen2.5-coder-1.5b"
     assert settings.local.memory_budget_mb == 1500
     assert settings.local.n_ctx == 8192
     assert settings.source == str(path)

@@ -90,9 +90,11 @@ def test_a_plan_records_its_validity_and_constitution_findings():
     assert sample("plancoder_constitution_violations_total", role="planner", enforcement="soft") == seen.soft_findings
 
 
-def test_a_call_whose_every_model_fails_is_recorded_as_an_error():
+def test_a_call_whose_every_model_fails_is_recorded_as_an_error(tmp_path):
     down = Script([RuntimeError("the server is down")])
-    result = runner.invoke(cli.app, ["plan", "Add a flag", "--model", down.spec])
+    no_fallback = tmp_path / "plancoder.toml"  # the built-in defaults would fall back to the embedded 0.5B
+    no_fallback.write_text("[models.fallbacks]\nplanner = []\n")
+    result = runner.invoke(cli.app, ["plan", "Add a flag", "--model", down.spec, "--config", str(no_fallback)])
     assert result.exit_code != 0
     [seen] = monitor.load_observations(0)
     assert (seen.role, seen.ok, seen.passed, seen.tokens) == ("planner", False, False, 0)

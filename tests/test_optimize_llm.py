@@ -23,6 +23,7 @@ def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate_
     config = tmp_path / "plancoder.toml"
     config.write_text(
         f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n'
+        '[models]\nplanner = "local/qwen2.5-coder-0.5b"\n'  # not the default 1.5B: the small model keeps this short
         "[planner]\nattempts = 1\n[sampling]\nmax_tokens = 512\n[local]\nn_ctx = 4096\n"
     )
     runtime = build_runtime(config, {}, cache=False)
