@@ -33,7 +33,7 @@ def test_doctor_json_with_api_models_only_passes(tmp_path, monkeypatch):
     config = tmp_path / "plancoder.toml"
     config.write_text(
         '[models]\nplanner = "openai/gpt-4o-mini"\ncoder = "openai/gpt-4o-mini"\nreflection = "openai/gpt-4o"\n'
-        "[models.fallbacks]\ncoder = []\nreflection = []\n"
+        "[models.fallbacks]\nplanner = []\ncoder = []\nreflection = []\n"
     )
     monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
     result = invoke("doctor", "--json", "--config", str(config))
@@ -49,6 +49,7 @@ def test_doctor_json_with_api_models_only_passes(tmp_path, monkeypatch):
         "data directory",
         "role coder",
     }
+    assert not {c["name"] for c in report["checks"]} & {"llama-cpp-python", "inference"}  # no local model in any chain
 
 
 def test_doctor_flags_an_unknown_model_from_the_environment(tmp_path, monkeypatch):
