@@ -9,6 +9,7 @@ program, the totals, the latency and token ratios, and the 90 % bootstrap lower 
 candidate's per-task score gain (the release gate asks for it above 0).
 
     python bench/instruction_headroom.py --role coder --split train --limit 15 --rules rules.txt [--repeats 3]
+        [--tasks id1,id2]
 
 ``rules.txt``: one rule per line, a blank line between rule sets; without it, the role's built-in sets below.
 """
@@ -79,6 +80,15 @@ def report(measured: dict, confidence: float = 0.9) -> None:
         print(f"{name}: {shipped}, score {mine['score']} {ratios(mine, base)}{bound}")
 
 
+def chosen(items: list[dict], ids: str) -> list[dict]:
+    """The items whose id is in the comma-separated ``ids`` (every item when empty), in the split's order."""
+    wanted = {i.strip() for i in ids.split(",") if i.strip()}
+    unknown = wanted - {str(item.get("id")) for item in items}
+    if unknown:
+        raise SystemExit(f"no such task in the split: {', '.join(sorted(unknown))}")
+    return [item for item in items if not wanted or str(item.get("id")) in wanted]
+
+
 def _cell(record: dict) -> str:
     return f"{'pass' if was_shipped(record) else 'fail'} {record['score']:.2f}"
 
@@ -91,10 +101,11 @@ def main() -> None:
     parser.add_argument("--rules", type=Path, default=None)
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=1, help="draws of each task per program")
+    parser.add_argument("--tasks", default="", help="comma-separated ids: only these tasks of the split")
     args = parser.parse_args()
     runtime = build_runtime(args.config, cache=False)
     role = role_program(args.role)
-    items = DataLimits().choose(role.items(args.split, None), args.limit)
+    items = DataLimits().choose(chosen(role.items(args.split, None), args.tasks), args.limit)
     baseline = role.instructions(role.build(runtime))
     candidates = {i: with_rules(baseline, rules) for i, rules in enumerate(rule_sets(args.rules, args.role), 1)}
     report(measure(runtime, role, candidates, items, progress=print, repeats=args.repeats))

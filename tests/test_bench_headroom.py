@@ -53,3 +53,11 @@ def test_the_bench_measures_baseline_and_rule_sets_on_the_same_tasks(headroom, t
     assert "baseline: shipped 4/4 draws of 2 tasks" in out and "1: shipped 4/4 draws of 2 tasks" in out
     assert "gain bound" in out
     assert sum("Always add a final step." in call["messages"][0]["content"] for call in script.calls) >= 4
+
+
+def test_tasks_narrow_the_split_to_the_named_ids_and_an_unknown_id_is_a_clear_error(headroom):
+    items = [{"id": "a"}, {"id": "b"}, {"id": "c"}]
+    assert headroom.chosen(items, "c, a") == [{"id": "a"}, {"id": "c"}]
+    assert headroom.chosen(items, "") == items
+    with pytest.raises(SystemExit, match="no such task in the split: zz"):
+        headroom.chosen(items, "a,zz")

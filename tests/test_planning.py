@@ -8,6 +8,7 @@ from plancoder import cli
 from plancoder.errors import PlancoderError
 from plancoder.plan import Plan, Step
 from plancoder.planning import judge, load_tasks, planner_metric
+from plancoder.proposer import recurring
 from plancoder.scripted import Script, chat_answer
 
 TASK = {
@@ -43,6 +44,18 @@ def test_missing_steps_orderings_padding_and_forbidden_cost_points():
     assert any("too_many_steps" in r for r in reasons) and any("no step covers 'tests'" in r for r in reasons)
     rogue = make(("s1", "Rewrite the CLI with a flag", []), ("s2", "Test it", ["s1"]))
     assert judge(rogue, TASK)[0] == pytest.approx(0.8)
+
+
+def test_steps_with_empty_dependencies_are_named_when_an_order_is_missed():
+    unlinked = make(("s1", "Add the flag", []), ("s2", "Write tests", []))
+    score, reasons = judge(unlinked, TASK)
+    assert score == pytest.approx(0.8) and reasons[0] == "'flag' should come before 'tests'"
+    assert reasons[1].startswith("steps after the first have an empty depends_on (s2: list in each step's")
+    assert recurring([f"To improve the plan: {'; '.join(reasons)}"] * 2).endswith(
+        "In 2 of 2 outputs: steps after the first have an empty depends_on"
+    )
+    independent = {**TASK, "orderings": []}  # nothing asked in order: independent steps are fine
+    assert judge(unlinked, independent) == (1.0, [])
 
 
 def test_no_plan_scores_0_and_metric_gives_feedback():

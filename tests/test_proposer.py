@@ -84,7 +84,8 @@ def test_an_unusable_rule_is_refused_with_the_reason(raw, why):
 FEEDBACK = (
     "1. After 3 attempt(s) the tests still fail. The seeded bug was an index or range bound off by one at line 12 "
     "in `parse_ini`: ...\n"
-    "2. ... in `StateMachine.run`: the original line `fired += 1` became `fired -= 1`; `return a + b` ..."
+    "2. ... in `StateMachine.run`: the original line `fired += 1` became `fired -= 1`; `return a + b` ...\n"
+    "3. To improve the plan: steps after the first have an empty depends_on (s2, s3: ...)"
 )
 
 
@@ -98,6 +99,7 @@ FEEDBACK = (
         ("Check the `if` conditions of the function that fails.", False),
         ("Ensure that the `return` statement gives a value of the right type.", False),  # run E, refused before
         ("Fix the StateMachine.run function first, then its callers.", True),
+        ("List in depends_on the earlier steps each step needs.", False),  # a field of every plan's steps
     ],
 )
 def test_a_rule_that_names_what_the_examples_feedback_names_is_refused(raw, borrowed):

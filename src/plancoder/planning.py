@@ -92,8 +92,24 @@ def judge(plan: Plan | None, task: dict[str, Any], findings: list[dict[str, Any]
         if not where[name]
     ]
     reasons += [f"'{a}' should come before '{b}'" for (a, b), ok in zip(task["orderings"], kept, strict=True) if not ok]
+    reasons += unlinked_reason(plan) if not all(kept) else []
     reasons += [f"the plan should not '{phrase}'" for phrase in forbidden] + finding_lines(extra)
     return round(score, 4), reasons
+
+
+def unlinked_reason(plan: Plan) -> list[str]:
+    """Why an order the task asks for is missing when steps depend on nothing: "before" is read from the
+    ``depends_on`` chain, and the 1.5B Planner often leaves every ``depends_on`` empty. Said as a problem that
+    recurs across tasks (the ids are a detail), so that GEPA's reflection can turn it into a rule: told only that
+    one part should come before another, the 1.5B wrote a rule about the steps' order, which the validator
+    already enforces (``proposer.recurring``)."""
+    unlinked = [step.id for step in plan.steps[1:] if not step.depends_on]
+    if not unlinked:
+        return []
+    return [
+        f"steps after the first have an empty depends_on ({', '.join(unlinked)}: list in each step's "
+        "depends_on the earlier steps it needs, since an order counts only through depends_on)"
+    ]
 
 
 def planner_metric(

@@ -26,6 +26,7 @@ from typing import Any
 import dspy
 
 from plancoder.guards import Guarded
+from plancoder.plan import Step
 
 RULES_HEADER = "Rules learned from feedback:"
 MAX_RULES = 4
@@ -227,12 +228,13 @@ CODE_NAME = re.compile(r"`([^`\n]+)`|\b([A-Za-z]\w*(?:[._]\w+)+|[A-Z][a-z0-9]+(?
 def borrowed(rule: str, feedback: str) -> list[str]:
     """The code names in ``rule`` that come from the examples' feedback. Measured: Coder run E's first rule
     was "Fix the bug in the `parse_ini` function by ...", one quoted name, which ``SPECIFIC`` lets pass."""
-    names = {(quoted or bare).strip("()") for quoted, bare in CODE_NAME.findall(rule)} - PYTHON_WORDS
+    names = {(quoted or bare).strip("()") for quoted, bare in CODE_NAME.findall(rule)} - GENERAL_NAMES
     return sorted(n for n in names if n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", feedback))
 
 
-PYTHON_WORDS = set(keyword.kwlist) | set(dir(builtins))
-"""Every task's words, not an example's: run E refused "Ensure that the `return` statement is ..." for them."""
+GENERAL_NAMES = set(keyword.kwlist) | set(dir(builtins)) | set(Step.model_fields)
+"""Every task's words, not an example's: Python's own names (run E refused "Ensure that the `return` statement
+is ..." for them) and the fields of a plan's steps (a rule about ``depends_on`` holds for every plan)."""
 
 
 def first_sentence(text: str) -> str:
