@@ -1,6 +1,6 @@
 import pytest
 
-from plancoder.plan import Plan, Step, dependency_violations, validate
+from plancoder.plan import Plan, Step, dependency_violations, step_lines, unlinked_steps, validate, with_links
 
 
 def plan(*steps):
@@ -59,3 +59,23 @@ def test_dependency_violations_are_the_order_breaking_kinds():
 def test_a_long_chain_does_not_recurse():
     long = Plan(steps=[Step(id=f"s{i}", title="t", depends_on=[f"s{i - 1}"] if i else []) for i in range(5000)])
     assert validate(long, max_steps=5000) == []
+
+
+def test_links_join_the_earlier_step_to_the_later_whichever_way_they_are_written():
+    bare = plan(("a", []), ("b", []), ("c", []), ("d", ["a"]))
+    linked, added = with_links(bare, {"b": ["a"], "a": ["c"], "d": "c", "x": ["a"], "c": ["c", "b"]})
+    assert [s.depends_on for s in linked.steps] == [[], ["a"], ["a", "b"], ["a", "c"]]
+    assert added == 4 and unlinked_steps(bare) == ["b", "c"] and unlinked_steps(linked) == []
+    assert with_links(linked, {"b": ["a"]}) == (linked, 0)
+
+
+def test_linking_never_creates_a_violation():
+    bare = plan(*[(f"s{i}", []) for i in range(6)])
+    every_pair = {f"s{i}": [f"s{j}" for j in range(6)] for i in range(6)}
+    linked, added = with_links(bare, every_pair)
+    assert added == 15 and validate(linked, single_goal=True) == []
+
+
+def test_step_lines_read_one_step_per_line():
+    plan = Plan(steps=[Step(id="s1", title="Add the flag", detail="in cli.py"), Step(id="s2", title="Test it")])
+    assert step_lines(plan) == "s1: Add the flag - in cli.py\ns2: Test it"

@@ -89,7 +89,37 @@ def test_the_reasoning_variant_keeps_its_reasoning_and_single_goal_flags_orphans
     orphaned = chat_answer(reasoning="r", plan=plan_json(("s1", ""), ("s2", ""), ("s3", ["s1"])))
     result, _ = run([orphaned] * 3, single_goal=True)
     assert not result.valid and {v["kind"] for v in result.violations} == {"orphan"}
-    assert run([orphaned])[0].valid
+    assert run([orphaned], link=False)[0].valid
+
+
+UNLINKED = chat_answer(plan=plan_json(("s1", ""), ("s2", ""), ("s3", "")))
+
+
+def test_a_valid_plan_s_unlinked_steps_are_linked_by_a_second_call():
+    links = chat_answer(depends_on=json.dumps({"s1": ["s2"], "s3": ["s2", "s9"]}))
+    result, script = run([UNLINKED, links])
+    assert result.valid and result.links_added == 2 and result.attempts == 1
+    assert [s.depends_on for s in result.plan.steps] == [[], ["s1"], ["s2"]]
+    assert "s2: step s2 of --verbose" in script.calls[1]["messages"][-1]["content"]
+
+
+@pytest.mark.article("III")
+def test_a_linking_answer_that_does_not_parse_keeps_the_plan_as_it_was():
+    result, script = run([UNLINKED, "no links here"])
+    assert result.valid and result.links_added == 0 and len(script.calls) == 2
+    assert [s.depends_on for s in result.plan.steps] == [[], [], []]
+
+
+def test_invalid_plans_and_planners_without_linking_make_no_linking_call():
+    assert len(run([UNLINKED], link=False)[1].calls) == 1
+    result, script = run([CYCLIC] * 3)
+    assert not result.valid and len(script.calls) == 3 and result.links_added == 0
+
+
+def test_a_saved_state_loads_with_the_shape_it_was_saved_with():
+    with_link, without = Planner(), Planner(link=False)
+    assert Planner(link=False).load_state(with_link.dump_state()).link is not None
+    assert Planner().load_state(without.dump_state()).link is None
 
 
 @pytest.mark.article("III")

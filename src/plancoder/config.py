@@ -93,6 +93,7 @@ class PlannerConfig(Strict):
     guard: Literal["best_of_n", "refine"] = Field(description="DSPy constraint: BestOfN or Refine.")
     reason: bool = Field(description="ChainOfThought (reason first) instead of Predict.")
     single_goal: bool = Field(description="Steps that do not lead to the last step are violations.")
+    link: bool = Field(description="A second call names the earlier steps each unlinked step needs.")
 
 
 class ConstitutionConfig(Strict):

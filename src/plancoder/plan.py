@@ -153,3 +153,39 @@ def _orphans(plan: Plan) -> list[Violation]:
 def dependency_violations(violations: list[Violation]) -> list[Violation]:
     """The violations that break the execution order (the ones that must be zero)."""
     return [v for v in violations if v.kind in DEPENDENCY_KINDS]
+
+
+def unlinked_steps(plan: Plan) -> list[str]:
+    """Ids of the steps after the first that depend on nothing: the 1.5B Planner leaves most of them so."""
+    return [step.id for step in plan.steps[1:] if not step.depends_on]
+
+
+def step_lines(plan: Plan) -> str:
+    """The steps in order, one line each (``id: title - detail``), for the linking call."""
+    return "\n".join(f"{step.id}: {step.title} - {step.detail}".rstrip(" -") for step in plan.steps)
+
+
+def with_links(plan: Plan, links: dict[str, Any]) -> tuple[Plan, int]:
+    """``plan`` with every pair that ``links`` names as a dependency of the later step on the earlier one, and
+    how many were added. Steps are in execution order, so a pair can only mean "earlier before later", whichever
+    way round the model wrote it (the 1.5B wrote both); ids not in the plan are ignored. Only edges from an earlier
+    step to a later one are added, so linking never creates a violation."""
+    position = {step.id: index for index, step in enumerate(plan.steps)}
+    needs = {step.id: list(step.depends_on) for step in plan.steps}
+    added = 0
+    for first, second in _pairs(links):
+        if first in position and second in position and first != second:
+            earlier, later = sorted((first, second), key=position.__getitem__)
+            if earlier not in needs[later]:
+                needs[later].append(earlier)
+                added += 1
+    return Plan(steps=[step.model_copy(update={"depends_on": needs[step.id]}) for step in plan.steps]), added
+
+
+def _pairs(links: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each (key, value) the model named; a single id may come as a bare string."""
+    return [
+        (str(key), str(value))
+        for key, values in links.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]

@@ -13,7 +13,7 @@ import dspy
 from plancoder.constitution import finding_lines
 from plancoder.errors import PlancoderError
 from plancoder.guards import CUT_OFF, ECHOED, UNPARSED
-from plancoder.plan import Plan, validate
+from plancoder.plan import Plan, unlinked_steps, validate
 
 WEIGHTS = {"validity": 0.4, "coverage": 0.3, "ordering": 0.2, "economy": 0.1}
 FORBIDDEN_PENALTY = 0.2
@@ -103,7 +103,7 @@ def unlinked_reason(plan: Plan) -> list[str]:
     recurs across tasks (the ids are a detail), so that GEPA's reflection can turn it into a rule: told only that
     one part should come before another, the 1.5B wrote a rule about the steps' order, which the validator
     already enforces (``proposer.recurring``)."""
-    unlinked = [step.id for step in plan.steps[1:] if not step.depends_on]
+    unlinked = unlinked_steps(plan)
     if not unlinked:
         return []
     return [

@@ -18,7 +18,7 @@ from plancoder.stats import mean_interval, wilson_interval
 def make_planner(runtime: Runtime) -> Planner:
     cfg = runtime.settings.planner
     constitution = load_constitution(runtime.settings.constitution.path or None)
-    return Planner(cfg.attempts, cfg.max_steps, cfg.guard, cfg.reason, cfg.single_goal, constitution)
+    return Planner(cfg.attempts, cfg.max_steps, cfg.guard, cfg.reason, cfg.single_goal, constitution, cfg.link)
 
 
 def plan_task(
@@ -43,6 +43,7 @@ def plan_task(
         "constitution": result.constitution,
         "score": result.score,
         "attempts": result.attempts,
+        "links_added": result.links_added,
         "reasoning": result.reasoning,
         "feedback": result.feedback,
         "tokens": total_tokens(usage.get_total_tokens()),

@@ -119,12 +119,12 @@ def request_key(*parts: str) -> str:
 
 
 def load_version(runtime: Runtime, role: str, version: str) -> dspy.Module:
-    """The role's module with a saved version's state (the configured module for ``baseline``)."""
+    """The role's module with a saved version's state; ``baseline`` is the configured module, as it serves
+    (the registry's saved baseline records what an optimization started from)."""
     program = role_program(role).build(runtime)
-    registry = registry_for(runtime, role)
-    if version == BASELINE and BASELINE not in registry.ids():
+    if version == BASELINE:
         return program
-    return registry.load_into(program, version)
+    return registry_for(runtime, role).load_into(program, version)
 
 
 def budget_headroom(registry: Registry, version: str) -> dict[str, tuple[float | None, float]]:
