@@ -1,9 +1,10 @@
-"""The real Planner path on the embedded 0.5B model: a plan is valid, or it is not returned as one."""
+"""The real Planner path on the embedded models: a plan is valid, or it is not returned as one; linking keeps it so."""
 
 import pytest
 
+from plancoder.plan import Plan, Step, validate
 from plancoder.planning import judge, load_tasks
-from plancoder.planning_run import plan_task
+from plancoder.planning_run import make_planner, plan_task
 from plancoder.runtime import build_runtime
 
 pytestmark = pytest.mark.llm
@@ -22,3 +23,18 @@ def test_the_embedded_planner_never_returns_a_plan_with_dependency_violations(tm
         assert judge(record["plan_object"], task)[0] > 0.4
     else:
         assert record["feedback"] and record["attempts"] == 3
+
+
+@pytest.mark.article("III")
+def test_the_embedded_1_5b_links_a_plan_s_unlinked_steps_without_creating_a_violation():
+    runtime = build_runtime(None, {}, cache=False)
+    steps = [
+        Step(id="s1", title="Add a --verbose flag to the argparse parser in cli.py"),
+        Step(id="s2", title="Log each request when --verbose is set"),
+        Step(id="s3", title="Test that --verbose prints the log lines"),
+    ]
+    planner = make_planner(runtime)
+    chain = runtime.switcher.chain("planner", "local/qwen2.5-coder-1.5b")
+    linked, added = chain.run(lambda: planner.linked("Add a --verbose flag to the CLI", Plan(steps=steps)))
+    assert added >= 1 and validate(linked, single_goal=False) == []
+    assert [s.title for s in linked.steps] == [s.title for s in steps]
