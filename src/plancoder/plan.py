@@ -162,7 +162,7 @@ def unlinked_steps(plan: Plan) -> list[str]:
 
 def step_lines(plan: Plan) -> str:
     """The steps in order, one line each (``id: title - detail``), for the linking call."""
-    return "\n".join(f"{step.id}: {step.title} - {step.detail}".rstrip(" -") for step in plan.steps)
+    return "\n".join(f"{step.id}: {step.title}" + (f" - {step.detail}" if step.detail else "") for step in plan.steps)
 
 
 def with_links(plan: Plan, links: dict[str, Any]) -> tuple[Plan, int]:
