@@ -9,7 +9,7 @@ program, the totals, the latency and token ratios, and the 90 % bootstrap lower 
 candidate's per-task score gain (the release gate asks for it above 0).
 
     python bench/instruction_headroom.py --role coder --split train --limit 15 --rules rules.txt [--repeats 3]
-        [--tasks id1,id2]
+        [--tasks id1,id2] [--predictor NAME]
 
 ``rules.txt``: one rule per line, a blank line between rule sets; without it, the role's built-in sets below.
 """
@@ -58,9 +58,14 @@ def rule_sets(path: Path | None, role: str = "coder") -> list[list[str]]:
     return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks]
 
 
-def with_rules(instructions: dict[str, str], rules: list[str]) -> dict[str, str]:
-    """Every predictor's instruction with ``rules`` appended as learned rules."""
-    return {name: functools.reduce(with_rule, rules, text) for name, text in instructions.items()}
+def with_rules(instructions: dict[str, str], rules: list[str], predictor: str = "") -> dict[str, str]:
+    """Every predictor's instruction (or only ``predictor``'s) with ``rules`` appended as learned rules."""
+    if predictor and predictor not in instructions:
+        raise SystemExit(f"no predictor {predictor!r}; the role has: {', '.join(instructions)}")
+    return {
+        name: functools.reduce(with_rule, rules, text) if predictor in ("", name) else text
+        for name, text in instructions.items()
+    }
 
 
 def report(measured: dict, confidence: float = 0.9) -> None:
@@ -102,12 +107,13 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--repeats", type=int, default=1, help="draws of each task per program")
     parser.add_argument("--tasks", default="", help="comma-separated ids: only these tasks of the split")
+    parser.add_argument("--predictor", default="", help="add the rules to this predictor only (default: every one)")
     args = parser.parse_args()
     runtime = build_runtime(args.config, cache=False)
     role = role_program(args.role)
     items = DataLimits().choose(chosen(role.items(args.split, None), args.tasks), args.limit)
     baseline = role.instructions(role.build(runtime))
-    candidates = {i: with_rules(baseline, rules) for i, rules in enumerate(rule_sets(args.rules, args.role), 1)}
+    candidates = {i: with_rules(baseline, rules, args.predictor) for i, rules in enumerate(rule_sets(args.rules, args.role), 1)}
     report(measure(runtime, role, candidates, items, progress=print, repeats=args.repeats))
 
 

@@ -31,6 +31,13 @@ def test_with_rules_appends_every_rule_to_every_predictor(headroom):
     assert changed["a"].startswith("Do it.")
 
 
+def test_with_rules_can_target_one_predictor(headroom):
+    changed = headroom.with_rules({"a": "Do it.", "b": "Do that."}, ["Rule one."], "b")
+    assert changed["a"] == "Do it." and changed["b"].endswith("- Rule one.")
+    with pytest.raises(SystemExit, match="no predictor 'c'; the role has: a, b"):
+        headroom.with_rules({"a": "Do it.", "b": "Do that."}, ["Rule one."], "c")
+
+
 def test_the_bench_measures_baseline_and_rule_sets_on_the_same_tasks(headroom, tmp_path, monkeypatch, capsys):
     from plancoder.scripted import Script, chat_answer
 
