@@ -113,7 +113,8 @@ def main() -> None:
     role = role_program(args.role)
     items = DataLimits().choose(chosen(role.items(args.split, None), args.tasks), args.limit)
     baseline = role.instructions(role.build(runtime))
-    candidates = {i: with_rules(baseline, rules, args.predictor) for i, rules in enumerate(rule_sets(args.rules, args.role), 1)}
+    sets = rule_sets(args.rules, args.role)
+    candidates = {i: with_rules(baseline, rules, args.predictor) for i, rules in enumerate(sets, 1)}
     report(measure(runtime, role, candidates, items, progress=print, repeats=args.repeats))
 
 

@@ -72,32 +72,33 @@ def _ids_and_titles(plan: Plan) -> list[Violation]:
 
 
 def _dependencies(plan: Plan) -> list[Violation]:
-    position = {}
+    position: dict[str, int] = {}
     for index, step in enumerate(plan.steps):
         position.setdefault(step.id, index)
-    found = []
-    for index, step in enumerate(plan.steps):
-        for dep in step.depends_on:
-            if dep == step.id:
-                found.append(Violation("self_dependency", f"step '{dep}' depends on itself; remove it", dep))
-            elif dep not in position:
-                known = ", ".join(position)
-                found.append(
-                    Violation(
-                        "unknown_dependency",
-                        f"step '{step.id}' depends on '{dep}', which is not a step id ({known})",
-                        step.id,
-                    )
-                )
-            elif position[dep] > index:
-                found.append(
-                    Violation(
-                        "order",
-                        f"step '{step.id}' uses the output of the later step '{dep}'; move '{dep}' before '{step.id}'",
-                        step.id,
-                    )
-                )
-    return found
+    found = (
+        _dependency_violation(step, index, dep, position)
+        for index, step in enumerate(plan.steps)
+        for dep in step.depends_on
+    )
+    return [violation for violation in found if violation]
+
+
+def _dependency_violation(step: Step, index: int, dep: str, position: dict[str, int]) -> Violation | None:
+    """What is wrong with ``step`` (at ``index``) depending on ``dep``, if anything."""
+    if dep == step.id:
+        return Violation("self_dependency", f"step '{dep}' depends on itself; remove it", dep)
+    if dep not in position:
+        known = ", ".join(position)
+        return Violation(
+            "unknown_dependency", f"step '{step.id}' depends on '{dep}', which is not a step id ({known})", step.id
+        )
+    if position[dep] > index:
+        return Violation(
+            "order",
+            f"step '{step.id}' uses the output of the later step '{dep}'; move '{dep}' before '{step.id}'",
+            step.id,
+        )
+    return None
 
 
 def _graph(plan: Plan) -> dict[str, list[str]]:

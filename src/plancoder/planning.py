@@ -84,17 +84,19 @@ def judge(plan: Plan | None, task: dict[str, Any], findings: list[dict[str, Any]
         "economy": min(1.0, task.get("max_steps", 20) / max(1, len(plan.steps))),
     }
     score = max(0.0, sum(WEIGHTS[k] * v for k, v in parts.items()) - FORBIDDEN_PENALTY * len(forbidden))
-    reasons = [f"{v.kind}: {v.message}" for v in violations]
-    reasons += [
-        f"no step covers '{name}' (expected words like {', '.join(r['any_of'][:3])})"
+    reasons = [f"{v.kind}: {v.message}" for v in violations] + _missing(plan, task, where, kept)
+    return round(score, 4), reasons + [f"the plan should not '{phrase}'" for phrase in forbidden] + finding_lines(extra)
+
+
+def _missing(plan: Plan, task: dict[str, Any], where: dict[str, list[str]], kept: list[bool]) -> list[str]:
+    """The required parts no step covers and the required orders the plan's dependencies miss."""
+    reasons = [
+        f"no step covers '{r['name']}' (expected words like {', '.join(r['any_of'][:3])})"
         for r in task["required_steps"]
-        for name in [r["name"]]
-        if not where[name]
+        if not where[r["name"]]
     ]
     reasons += [f"'{a}' should come before '{b}'" for (a, b), ok in zip(task["orderings"], kept, strict=True) if not ok]
-    reasons += unlinked_reason(plan) if not all(kept) else []
-    reasons += [f"the plan should not '{phrase}'" for phrase in forbidden] + finding_lines(extra)
-    return round(score, 4), reasons
+    return reasons + (unlinked_reason(plan) if not all(kept) else [])
 
 
 def unlinked_reason(plan: Plan) -> list[str]:
