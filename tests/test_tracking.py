@@ -122,21 +122,21 @@ def test_program_versions_are_mirrored_in_mlflows_model_registry_with_aliases(tm
     import mlflow
 
     from plancoder.registry import Registry
-    from plancoder.tracking import register_program, set_alias
+    from plancoder.tracking import register_program
 
     store = store_for(True, "", tmp_path, {})
     registry = Registry(tmp_path / "programs", "planner")
     for version in ("baseline", None):
         saved = registry.save(dspy.Predict("question -> answer"), {"kind": "test"}, version)
         register_program(store, "planner", saved.id, registry.path(saved.id), ("baseline",) if version else ())
-    set_alias(store, "planner", "production", "v1", registry.path("v1"))
+    register_program(store, "planner", "v1", registry.path("v1"), ("production",))
     client = mlflow.MlflowClient(tracking_uri=store.uri, registry_uri=store.uri)
 
     def aliased(alias):
         return client.get_model_version_by_alias("plancoder-planner", alias).tags["plancoder_version"]
 
     assert (aliased("baseline"), aliased("production")) == ("baseline", "v1")
-    set_alias(store, "planner", "production", "baseline", registry.path("baseline"))  # a rollback
+    register_program(store, "planner", "baseline", registry.path("baseline"), ("production",))  # a rollback
     assert aliased("production") == "baseline"
     assert len(client.search_model_versions("name='plancoder-planner'")) == 2  # no version registered twice
     source = client.get_model_version_by_alias("plancoder-planner", "baseline").source

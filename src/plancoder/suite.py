@@ -1,7 +1,7 @@
 """The built-in seeded-bug suite: bugs seeded into the corpus, split by source module.
 
 ``benchmarks/corpus/<module>/`` holds a small correct module and its tests; the versioned suite
-``benchmarks/seeded_bugs.json`` is made from it by ``build_suite`` (``plancoder seed-bugs --builtin``)
+``benchmarks/seeded_bugs.json`` is made from it by ``build_suite`` (``python scripts/build_suite.py``)
 and committed, so every evaluation sees the same bugs.
 """
 

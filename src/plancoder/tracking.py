@@ -184,11 +184,6 @@ def _register(mlflow: Any, store: Store, role: str, version: str, path: Path, al
         client.set_registered_model_alias(name, alias, found.version)
 
 
-def set_alias(store: Store | None, role: str, alias: str, version: str, path: Path) -> None:
-    """Point ``alias`` at ``version`` (registering it first when it is not yet in MLflow)."""
-    register_program(store, role, version, path, (alias,))
-
-
 def _model_version(client: Any, name: str, version: str) -> Any:
     try:
         versions = client.search_model_versions(f"name='{name}'")
