@@ -18,7 +18,15 @@ from plancoder.stats import mean_interval, wilson_interval
 def make_planner(runtime: Runtime) -> Planner:
     cfg = runtime.settings.planner
     constitution = load_constitution(runtime.settings.constitution.path or None)
-    return Planner(cfg.attempts, cfg.max_steps, cfg.guard, cfg.reason, cfg.single_goal, constitution, cfg.link)
+    return Planner(
+        cfg.attempts,
+        cfg.max_steps,
+        cfg.guard,
+        reason=cfg.reason,
+        single_goal=cfg.single_goal,
+        constitution=constitution,
+        link=cfg.link,
+    )
 
 
 def plan_task(
