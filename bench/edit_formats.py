@@ -18,7 +18,7 @@ import dspy
 
 from plancoder.coder import FixFunction, Workspace
 from plancoder.edits import EditError, strip_fences
-from plancoder.fix import total_tokens
+from plancoder.serving import total_tokens
 from plancoder.runtime import build_runtime
 from plancoder.sandbox import Limits
 from plancoder.suite import load_bugs, materialized

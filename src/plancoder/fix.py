@@ -1,20 +1,17 @@
 """``plancoder fix``: the Coder on a user's file, with usage, latency and a trace id."""
 
-import time
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-import dspy
 
 from plancoder.atomic import write_text_atomic
 from plancoder.coder import Coder, check_target
 from plancoder.constitution import load_constitution
 from plancoder.errors import PlancoderError
-from plancoder.monitor import failures_observed, observe
+from plancoder.monitor import observe
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits
+from plancoder.serving import serve
 
 
 @dataclass
@@ -40,15 +37,6 @@ class FixReport:
         return asdict(self)
 
 
-def total_tokens(usage: dict[str, dict[str, Any]] | None) -> dict[str, int]:
-    """Prompt, completion and total tokens summed over every model used."""
-    sums = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
-    for per_model in (usage or {}).values():
-        for key in sums:
-            sums[key] += int(per_model.get(key) or 0)
-    return sums
-
-
 def make_coder(runtime: Runtime) -> Coder:
     cfg = runtime.settings.coder
     limits = Limits(wall_s=cfg.test_timeout_s, cpu_s=int(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
@@ -69,27 +57,26 @@ def fix_file(
     """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
     relative = check_target(project, file)
     coder = coder or make_coder(runtime)
-    chain = runtime.switcher.chain("coder", model)
-    started = time.perf_counter()
-    with dspy.track_usage() as usage, failures_observed("coder"):
-        result = chain.run(lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task))
+    call = lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task)  # noqa: E731
+    served = serve(runtime, "coder", model, call)
+    result = served.result
     report = FixReport(
         passed=result.passed,
         attempts=result.attempts,
         diff=result.diff,
         fixed_code=result.fixed_code,
         score=result.score,
-        tokens=total_tokens(usage.get_total_tokens()),
-        latency_s=round(time.perf_counter() - started, 3),
-        trace_id=uuid.uuid4().hex,
+        tokens=served.tokens,
+        latency_s=served.latency_s,
+        trace_id=served.trace_id,
         already_passing=result.already_passing,
-        model=chain.served_by,
+        model=served.model,
         history=result.history,
         initial_output=result.initial_output,
         constitution=result.constitution,
         version=version,
     )
-    observe("coder", report.as_dict(), ok=not chain.failures)
+    observe("coder", report.as_dict(), ok=served.ok)
     return report
 
 

@@ -1,17 +1,13 @@
 """``plancoder plan`` and the Planner's evaluation: the role with its model chain, usage and latency."""
 
-import time
-import uuid
 from typing import Any
 
-import dspy
-
 from plancoder.constitution import load_constitution
-from plancoder.fix import total_tokens
-from plancoder.monitor import failures_observed, observe
+from plancoder.monitor import observe
 from plancoder.planner import Planner
 from plancoder.planning import judge
 from plancoder.runtime import Runtime
+from plancoder.serving import serve
 from plancoder.stats import mean_interval, wilson_interval
 
 
@@ -39,10 +35,8 @@ def plan_task(
 ) -> dict[str, Any]:
     """Run the Planner; every guarded attempt's tokens are counted."""
     planner = planner or make_planner(runtime)
-    chain = runtime.switcher.chain("planner", model)
-    started = time.perf_counter()
-    with dspy.track_usage() as usage, failures_observed("planner"):
-        result = chain.run(lambda: planner(task=task, context=context))
+    served = serve(runtime, "planner", model, lambda: planner(task=task, context=context))
+    result = served.result
     record = {
         "valid": result.valid,
         "plan": result.plan.model_dump() if result.plan is not None else None,
@@ -54,14 +48,14 @@ def plan_task(
         "links_added": result.links_added,
         "reasoning": result.reasoning,
         "feedback": result.feedback,
-        "tokens": total_tokens(usage.get_total_tokens()),
-        "latency_s": round(time.perf_counter() - started, 3),
-        "model": chain.served_by,
-        "trace_id": uuid.uuid4().hex,
+        "tokens": served.tokens,
+        "latency_s": served.latency_s,
+        "model": served.model,
+        "trace_id": served.trace_id,
         "plan_object": result.plan,
         "version": version,
     }
-    observe("planner", record, ok=not chain.failures)
+    observe("planner", record, ok=served.ok)
     return record
 
 
