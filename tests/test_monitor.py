@@ -372,6 +372,24 @@ def test_cli_alerts_text_and_json(home):
     assert (alert["name"], alert["state"], alert["calls"]) == ("coder_errors", "firing", 5)
 
 
+def test_cli_alerts_judge_the_queue_in_the_database_not_this_process(home):
+    """A review queue filled by other processes (the service, earlier commands) still trips queue_growth."""
+    import os
+
+    from plancoder.reviewing import queue_for
+    from plancoder.runtime import build_runtime
+
+    queue = queue_for(build_runtime(None, dict(os.environ)))
+    for n in range(3):
+        queue.enqueue("coder", "the fix did not pass the tests", {"n": n}, {"passed": False}, 0.2)
+    monitor.metrics.cache_clear()  # as in a fresh `plancoder alerts` process
+    rules = home / "queue.yaml"
+    rules.write_text("- {name: queue, role: any, kind: queue_growth, threshold: 2, severity: warning}\n")
+    result = runner.invoke(cli.app, ["alerts", "--rules", str(rules), "--baseline", str(home / "none.json")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("warning  queue (any): 3 vs threshold 2")
+
+
 def test_cli_alerts_prometheus(home):
     result = runner.invoke(cli.app, ["alerts", "--prometheus", *write_inputs(home)])
     assert result.exit_code == 0, result.output

@@ -111,6 +111,7 @@ def test_flags_metrics_and_health_are_served(client):
     assert client.get("/flags").json()["percent"] == {"planner": 0, "coder": 30}
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+    assert "plancoder_review_queue_depth 0.0" in metrics.text  # read from the queue's database at each scrape
 
 
 def test_the_dashboard_shows_each_role_the_queue_and_the_alerts(client):
@@ -130,6 +131,7 @@ def test_an_unreachable_review_database_is_a_503_not_a_trace(tmp_path, monkeypat
     response = client.get("/reviews")
     assert response.status_code == 503 and response.json()["error"] == "the review database is busy or unreachable"
     assert client.get("/healthz").status_code == 200  # the rest of the service keeps answering
+    assert client.get("/metrics").status_code == 200  # without the queue depth it cannot read
     assert client.post("/plan", json={"task": "x"}, headers=AUTH).status_code == 503  # no job it cannot record
 
 

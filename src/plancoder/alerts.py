@@ -255,7 +255,7 @@ def evaluate_rules(
     now: float,
     queue_depth: float | None = None,
 ) -> list[Alert]:
-    """Every rule evaluated at ``now`` (pure: no store, no clock); ``queue_depth`` None means no queue yet."""
+    """Every rule evaluated at ``now`` (pure: no store, no clock); ``queue_depth`` None: the queue was not read."""
     return [evaluate_rule(rule, observations, baselines, now, queue_depth) for rule in rules]
 
 
@@ -268,7 +268,7 @@ def evaluate_rule(
         return _alert(rule, now, NO_BASELINE, f"no {measure.baseline} baseline for the {rule.role}")
     if measure.value is None:
         if queue_depth is None:
-            return _alert(rule, now, INACTIVE, "no review queue yet")
+            return _alert(rule, now, INACTIVE, "the review queue's depth was not read")
         return _judged(rule, now, queue_depth, limit, 0)
     calls = _in_window(rule, observations, now)
     if len(calls) < max(rule.min_calls, 1):

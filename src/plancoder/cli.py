@@ -7,12 +7,15 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from plancoder.errors import PlancoderError
 from plancoder.home import data_dir
+
+if TYPE_CHECKING:
+    from plancoder.runtime import Runtime
 
 app = typer.Typer(
     add_completion=False,
@@ -411,9 +414,12 @@ def alerts_command(
 ) -> None:
     """Evaluate the alert rules over the recorded role calls (and roll back a failing rollout); print the alerts."""
     from plancoder.alerts import NO_BASELINE, check_alerts, load_baselines, load_rules, prometheus_rules
+    from plancoder.reviewing import export_queue_depth
 
     checked, baselines = load_rules(rules), load_baselines(baseline)
-    _auto_rollbacks(config)
+    runtime = _runtime(config)
+    _auto_rollbacks(runtime)
+    export_queue_depth(runtime)  # a queue_growth rule judges the queue, not what this process enqueued
     if prometheus:
         typer.echo(prometheus_rules(checked, baselines), nl=False)
         return
@@ -451,12 +457,11 @@ def serve(
     uvicorn.run(app_, host=host or cfg.host, port=port or cfg.port, log_level="warning")
 
 
-def _auto_rollbacks(config: Path | None) -> None:
+def _auto_rollbacks(runtime: "Runtime") -> None:
     """The alert check also pulls back a rollout whose optimized version scores below the baseline."""
     from plancoder.flags import FLAG_OF, auto_rollback
     from plancoder.programs import flag_file_for
 
-    runtime = _runtime(config)
     for role in FLAG_OF:
         entry = auto_rollback(flag_file_for(runtime), role, runtime.settings.flags)
         if entry:

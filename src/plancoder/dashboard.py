@@ -69,9 +69,11 @@ def headroom(registry: Any, version: str) -> dict[str, str]:
 
 
 def _queue_html(runtime: Runtime) -> str:
+    from plancoder.monitor import set_queue_depth
     from plancoder.reviewing import queue_for
 
     pending = queue_for(runtime).list("pending")
+    set_queue_depth(len(pending))  # the alerts below judge this queue
     rows = [[f"#{i.id}", i.role, i.reason, i.score, i.expires_at.isoformat(timespec="minutes")] for i in pending]
     table = _table(["id", "role", "why", "score", "expires"], rows) if rows else "<p>nothing waits for review</p>"
     return f"<h2>review queue: {len(pending)} pending</h2>{table}"

@@ -3,10 +3,12 @@
 Every Coder or Planner call appends one row to ``<data dir>/monitor/observations.db`` (SQLite in WAL
 mode, one INSERT per call, so a crash loses nothing) and updates this process's metrics. The metrics
 live on a dedicated registry, ``metrics().registry``; ``metrics_text()`` is their exposition, which the
-service will serve at ``/metrics``. ``prometheus_client`` is imported on first use of the metrics.
+service serves at ``/metrics``. ``prometheus_client`` is imported on first use of the metrics.
 
-Two gauges belong to components that come later: the review queue (``set_queue_depth``) and the
-budgets (``set_budget_headroom``). Nothing sets them by default, so they are not exposed until then.
+Two gauges are set from outside: the review queue's depth (``set_queue_depth``, read from the queue's
+database when an output is queued, at each ``/metrics`` scrape, by ``plancoder alerts`` and the dashboard)
+and a production version's budget headroom (``set_budget_headroom``, when an optimized version serves).
+Neither is exposed before it is set.
 """
 
 from __future__ import annotations
@@ -267,7 +269,7 @@ def metrics_text() -> bytes:
 
 
 def set_queue_depth(depth: float) -> None:
-    """Set ``plancoder_review_queue_depth`` (for the review queue, once it exists)."""
+    """Set ``plancoder_review_queue_depth`` (registered on first use: no queue read, no series)."""
     from prometheus_client import Gauge
 
     m = metrics()
@@ -277,10 +279,10 @@ def set_queue_depth(depth: float) -> None:
 
 
 def queue_depth() -> float | None:
-    """The review queue depth last set; None while no queue has set it."""
+    """The review queue depth last set; None until a queue depth is read."""
     return metrics().registry.get_sample_value("plancoder_review_queue_depth")
 
 
 def set_budget_headroom(role: str, kind: str, headroom: float) -> None:
-    """Set ``plancoder_budget_headroom{role,kind}`` (for the budgets, once they exist)."""
+    """Set ``plancoder_budget_headroom{role,kind}``: a cap minus the serving version's measured ratio."""
     metrics().budget_headroom.labels(role, kind).set(headroom)

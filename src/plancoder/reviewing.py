@@ -53,8 +53,15 @@ def held(runtime: Runtime, role: str, done: bool, score: float, enqueue: Callabl
     if done and score >= threshold:
         return None
     review_id = enqueue()
-    set_queue_depth(queue_for(runtime).depth())
+    export_queue_depth(runtime)
     return review_id
+
+
+def export_queue_depth(runtime: Runtime) -> int:
+    """Set the queue-depth gauge from the database: the gauge lives in one process, the queue is shared."""
+    depth = queue_for(runtime).depth()
+    set_queue_depth(depth)
+    return depth
 
 
 def review_fix(runtime: Runtime, project: Path, file: str, test_cmd: str, task: str, report: Any) -> int | None:

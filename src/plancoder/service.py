@@ -157,6 +157,12 @@ def _add_read_routes(app: FastAPI) -> None:
     def metrics() -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST
 
+        from plancoder.reviewing import export_queue_depth
+
+        try:
+            export_queue_depth(app.state.runtime)
+        except OperationalError as error:  # the other metrics are still served; the gauge keeps its last value
+            log.warning("review queue depth not read: %s", error)
         return Response(monitor.metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/flags")
