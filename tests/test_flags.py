@@ -1,5 +1,6 @@
 """Flags through OpenFeature's SDK and flagd's file provider (the real evaluation engine, on a temp file)."""
 
+import itertools
 import json
 import time
 from types import SimpleNamespace
@@ -86,13 +87,31 @@ def test_auto_rollback_turns_the_flag_off_when_the_optimized_score_falls(flag_fi
     for i in range(3):
         monitor.append(observation("baseline", 0.9, now - i))
         monitor.append(observation("v1", 0.85, now - i))
-    assert auto_rollback(flag_file, "coder", cfg, now) is None  # within the margin
+    assert auto_rollback(flag_file, "coder", "v1", cfg, now) is None  # within the margin
     for i in range(3):
         monitor.append(observation("v1", 0.1, now - i))
-    entry = auto_rollback(flag_file, "coder", cfg, now)
+    entry = auto_rollback(flag_file, "coder", "v1", cfg, now)
     assert entry["by"] == "auto-rollback" and "below the baseline" in entry["reason"]
     assert flag_file.percent("coder") == 0
-    assert auto_rollback(flag_file, "coder", cfg, now) is None  # already off: nothing to do
+    assert auto_rollback(flag_file, "coder", "v1", cfg, now) is None  # already off: nothing to do
+
+
+def test_auto_rollback_judges_the_production_version_only(flag_file, monkeypatch, tmp_path):
+    """v1's poor calls still in the window do not pull back v2, which replaced it."""
+    from plancoder import monitor
+
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    cfg = SimpleNamespace(auto_rollback_margin=0.1, auto_rollback_window_minutes=60, auto_rollback_min_calls=1)
+    flag_file.rollout("coder", 50, by="ann")
+    now = time.time()
+    for i in range(5):
+        monitor.append(observation("baseline", 0.8, now - i))
+        monitor.append(observation("v1", 0.2, now - i))
+    monitor.append(observation("v2", 1.0, now))
+    assert auto_rollback(flag_file, "coder", "v2", cfg, now) is None
+    assert auto_rollback(flag_file, "coder", "baseline", cfg, now) is None  # the baseline is never rolled back
+    assert flag_file.percent("coder") == 50
+    assert "v1 mean score 0.200 over 5 calls" in auto_rollback(flag_file, "coder", "v1", cfg, now)["reason"]
 
 
 def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(tmp_path, monkeypatch):
@@ -100,7 +119,7 @@ def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(tmp_pa
 
     from plancoder import cli, monitor
     from plancoder.operations import watch_rollout
-    from plancoder.programs import flag_file_for
+    from plancoder.programs import flag_file_for, registry_for
     from plancoder.runtime import build_runtime
 
     monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
@@ -108,6 +127,9 @@ def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(tmp_pa
     flag_file = flag_file_for(runtime)
     for role in ("planner", "coder"):
         flag_file.rollout(role, 50, by="ann")
+        aliases = registry_for(runtime, role).aliases_path
+        aliases.parent.mkdir(parents=True)
+        aliases.write_text(json.dumps({"production": "v1", "previous": ["baseline"], "history": []}))
     now = time.time()
     for i in range(5):
         for role in ("planner", "coder"):
@@ -125,3 +147,32 @@ def _obs(role, version, score, when):
     from plancoder.monitor import Observation
 
     return Observation(when, role, "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)
+
+
+def test_two_processes_changing_the_flags_at_once_lose_nothing(flag_file):
+    from test_registry import _in_processes
+
+    def roll(role):
+        return lambda: [flag_file.rollout(role, percent, by=role) for percent in range(1, 21)]
+
+    _in_processes(roll("planner"), roll("coder"))
+    assert flag_file.percent("planner") == 20 and flag_file.percent("coder") == 20
+    for name in ("OPTIMIZE_PLANNER", "OPTIMIZE_CODER"):
+        entries = [e for e in flag_file.audit() if e["flag"] == name]
+        assert len(entries) == 20 and all(e["old"] == before["new"] for before, e in itertools.pairwise(entries))
+
+
+@pytest.mark.parametrize("text", ["[]", '{"flags": {"OPTIMIZE_PLANNER": "on", "OPTIMIZE_CODER": "off"}}'])
+def test_a_flag_file_of_the_wrong_shape_is_a_clear_error(flag_file, text):
+    flag_file.path.write_text(text)
+    with pytest.raises(FlagError, match="has no flag OPTIMIZE_PLANNER \\(an object\\)"):
+        flag_file.percent("coder")
+
+
+def test_a_torn_audit_line_is_skipped_not_fatal(flag_file, caplog):
+    flag_file.rollout("coder", 10, by="ann")
+    with open(flag_file.audit_path, "a") as handle:
+        handle.write('{"at": "2026-')  # a write cut off by a crash
+    flag_file.rollout("coder", 20, by="bob")
+    assert [e["by"] for e in flag_file.audit()] == ["ann", "bob"]
+    assert "line 2 is not an audit entry" in caplog.text

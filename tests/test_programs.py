@@ -105,8 +105,9 @@ def test_release_commands_reject_bad_input_with_one_line(config, monkeypatch, ca
     assert caught.value.code == 1 and capsys.readouterr().err.startswith(message)
 
 
-def test_serving_a_version_exports_its_budget_headroom(runtime):
+def test_the_served_version_s_budget_headroom_is_exported(runtime):
     from plancoder.monitor import metrics
+    from plancoder.programs import export_budget_headroom
 
     registry = registry_for(runtime, "planner")
     saved = registry.save(
@@ -115,9 +116,13 @@ def test_serving_a_version_exports_its_budget_headroom(runtime):
     registry.promote(saved.id, by="ann")
     flag_file_for(runtime).rollout("planner", 100, by="ann")
     assert program_for(runtime, "planner", "k")[1] == saved.id
+    export_budget_headroom(runtime)
     sample = metrics().registry.get_sample_value
     assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "latency"}) == pytest.approx(0.1)
     assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "tokens"}) == pytest.approx(0.35)
+    flag_file_for(runtime).disable("planner", by="bob")  # the kill switch: the baseline's headroom again
+    export_budget_headroom(runtime)
+    assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "latency"}) == pytest.approx(0.2)
 
 
 def test_an_evaluated_version_is_recorded_under_its_own_name(config, monkeypatch, tmp_path):
@@ -165,3 +170,16 @@ def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, tmp_path
     assert run.exit_code == 0 and f"wrote {out}" in run.output
     assert json.loads(out.read_text())["planner"]["budget"]["data"]["validation_limit"] == 2
     assert not list((tmp_path / "home" / "optimize_progress").iterdir())  # removed once the report was written
+
+
+@pytest.mark.parametrize("broken", ["aliases", "flags"])
+def test_a_broken_aliases_or_flag_file_serves_the_baseline_never_an_error(runtime, broken):
+    flag_file = flag_file_for(runtime)
+    flag_file.rollout("planner", 100, by="ann")
+    if broken == "aliases":
+        registry_for(runtime, "planner").aliases_path.parent.mkdir(parents=True, exist_ok=True)
+        registry_for(runtime, "planner").aliases_path.write_text("[]")
+    else:
+        flag_file.path.write_text(flag_file.path.read_text().replace('"ENABLED"', '"ON"'))
+    module, version, why = program_for(runtime, "planner", "k")
+    assert version == "baseline" and why.startswith("production unusable:") and module is not None

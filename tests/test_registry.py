@@ -1,3 +1,4 @@
+import itertools
 import json
 
 import dspy
@@ -66,3 +67,44 @@ def test_unknown_and_malformed_versions_are_clear_errors(registry, tmp_path):
         registry.get("v3")
     with pytest.raises(RegistryError):
         registry.promote("v9", by="ann")
+
+
+def _in_processes(*jobs):
+    """Run each job in a process of its own, all at once (fork: they share nothing but the files)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=job) for job in jobs]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    assert [p.exitcode for p in processes] == [0] * len(jobs)
+
+
+def test_two_processes_saving_and_promoting_at_once_lose_nothing(registry):
+    def save_ten():
+        for _ in range(10):
+            registry.save(program(), {})
+
+    _in_processes(save_ten, save_ten)
+    assert registry.ids() == ["baseline", *[f"v{n}" for n in range(1, 21)]]  # no number given twice
+
+    def promote(first, second):
+        return lambda: [registry.promote(v, by=first) for _ in range(10) for v in (first, second)]
+
+    _in_processes(promote("v1", "v2"), promote("v3", "v4"))
+    history = registry.aliases()["history"]
+    assert len(history) == 40  # each promotion changed production: one the other process did not undo
+    assert all(h["from"] == before["to"] for before, h in itertools.pairwise(history))
+
+
+@pytest.mark.parametrize(
+    "aliases", ["[]", "null", '{"production": "v1"}', '{"production": 3, "previous": [], "history": []}']
+)
+def test_a_malformed_aliases_file_is_a_clear_error(registry, aliases):
+    registry.aliases_path.write_text(aliases)
+    actions = (lambda: registry.production, lambda: registry.promote(BASELINE, by="a"), lambda: registry.rollback("a"))
+    for action in actions:
+        with pytest.raises(RegistryError, match="is not an aliases file"):
+            action()

@@ -1,6 +1,7 @@
 """Write files so that a crash never leaves a half-written file behind: temp file, then rename."""
 
 import contextlib
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -40,3 +41,17 @@ def write_text_atomic(target: Path, text: str) -> None:
     """Replace ``target`` with ``text`` atomically."""
     with atomic_writer(target) as handle:
         handle.write(text.encode())
+
+
+@contextlib.contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """Hold a lock on ``target`` between processes (and threads) for a read-change-write.
+
+    The lock is a sidecar file, ``<target>.lock``: ``target`` itself is replaced by rename on every
+    write, so a lock taken on it would be held on a file that is no longer there.
+    """
+    lock = target.with_name(target.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the handle closes
+        yield

@@ -460,10 +460,11 @@ def serve(
 def _auto_rollbacks(runtime: "Runtime") -> None:
     """The alert check also pulls back a rollout whose optimized version scores below the baseline."""
     from plancoder.flags import FLAG_OF, auto_rollback
-    from plancoder.programs import flag_file_for
+    from plancoder.programs import flag_file_for, registry_for
 
     for role in FLAG_OF:
-        entry = auto_rollback(flag_file_for(runtime), role, runtime.settings.flags)
+        production = registry_for(runtime, role).production
+        entry = auto_rollback(flag_file_for(runtime), role, production, runtime.settings.flags)
         if entry:
             typer.echo(f"rolled back {entry['flag']}: {entry['reason']}", err=True)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from plancoder.cli import ConfigOption, JsonOption, _print_json, _runtime, app
+from plancoder.flags import who
 
 RoleOption = Annotated[str, typer.Option("--role", help="planner or coder.")]
 ByOption = Annotated[str | None, typer.Option("--by", help="Who makes the change (default: $USER).")]
@@ -92,7 +93,7 @@ def programs_promote(role: str, version: str, by: ByOption = None, config: Confi
     from plancoder.programs import mirror, registry_for
 
     runtime = _runtime(config)
-    aliases = registry_for(runtime, _check_role(role)).promote(version, by or _user())
+    aliases = registry_for(runtime, _check_role(role)).promote(version, who(by))
     mirror(runtime, role, aliases["production"], ("production",))
     typer.echo(f"{role} production: {aliases['production']}")
 
@@ -103,28 +104,23 @@ def programs_rollback(role: str, by: ByOption = None, config: ConfigOption = Non
     from plancoder.programs import mirror, registry_for
 
     runtime = _runtime(config)
-    aliases = registry_for(runtime, _check_role(role)).rollback(by or _user())
+    aliases = registry_for(runtime, _check_role(role)).rollback(who(by))
     mirror(runtime, role, aliases["production"], ("production",))
     typer.echo(f"{role} production: {aliases['production']}")
-
-
-def _user() -> str:
-    import os
-
-    return os.environ.get("USER") or "unknown"
 
 
 @app.command()
 def rollout(
     role: RoleOption,
     percent: Annotated[int, typer.Option("--percent", help="Share of request keys served the production version.")],
+    reason: Annotated[str, typer.Option(help="Why, for the audit log.")] = "rollout",
     by: ByOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Serve the production version to PERCENT % of requests (sticky per request key)."""
     from plancoder.programs import flag_file_for
 
-    entry = flag_file_for(_runtime(config)).rollout(_check_role(role), percent, by)
+    entry = flag_file_for(_runtime(config)).rollout(_check_role(role), percent, by, reason)
     typer.echo(f"{entry['flag']}: {entry['old']} -> {entry['new']}")
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from plancoder.cli import ConfigOption, JsonOption, _print_json, _runtime, app
+from plancoder.flags import who
 
 review_app = typer.Typer(help="The human review queue: list, show, approve, edit, reject, apply.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
@@ -17,12 +18,6 @@ def _queue(config: Path | None):
     from plancoder.reviewing import queue_for
 
     return queue_for(_runtime(config))
-
-
-def _who(by: str | None) -> str:
-    import os
-
-    return by or os.environ.get("USER") or "unknown"
 
 
 @review_app.command("list")
@@ -51,7 +46,7 @@ def review_show(item_id: int, config: ConfigOption = None) -> None:
 
 
 def _decide(item_id: int, action: str, by: str | None, comment: str, config: Path | None) -> None:
-    item = _queue(config).decide(item_id, action, _who(by), comment)
+    item = _queue(config).decide(item_id, action, who(by), comment)
     typer.echo(f"#{item.id} is {item.status} (by {item.decided_by})")
 
 
@@ -79,7 +74,7 @@ def review_edit(
     from plancoder.cli import read_context
     from plancoder.reviewing import edit
 
-    item = edit(_queue(config), item_id, _who(by), read_context(file), comment)
+    item = edit(_queue(config), item_id, who(by), read_context(file), comment)
     typer.echo(f"#{item.id} is {item.status} (by {item.decided_by}); the edit was validated")
 
 

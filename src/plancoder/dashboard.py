@@ -55,16 +55,11 @@ def _role_html(runtime: Runtime, role: str, calls: list[Any]) -> str:
 
 def headroom(registry: Any, version: str) -> dict[str, str]:
     """Cap minus measured ratio of a version against the baseline (its optimizer run's figures)."""
-    from plancoder.budget import load_budgets
+    from plancoder.programs import budget_limits
 
-    if version not in registry.ids():
-        return {"latency": "baseline", "tokens": "baseline"}
-    ratios = registry.get(version).metadata.get("ratios") or {}
-    caps = load_budgets().for_role(registry.role).production
-    limits = {"latency": (ratios.get("latency_ratio"), caps.max_latency_ratio)}
-    limits["tokens"] = (ratios.get("token_ratio"), caps.max_token_ratio)
     return {
-        k: "baseline" if r is None else f"{cap - r:+.2f} (x{r:.2f} of cap x{cap:.2f})" for k, (r, cap) in limits.items()
+        kind: "baseline" if r is None else f"{cap - r:+.2f} (x{r:.2f} of cap x{cap:.2f})"
+        for kind, (r, cap) in budget_limits(registry, version).items()
     }
 
 

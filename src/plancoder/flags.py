@@ -11,18 +11,20 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from plancoder.atomic import write_text_atomic
+from plancoder.atomic import exclusive, write_text_atomic
 from plancoder.errors import ConfigError, PlancoderError
 
 log = logging.getLogger(__name__)
 FLAG_OF = {"planner": "OPTIMIZE_PLANNER", "coder": "OPTIMIZE_CODER"}
 ON, OFF = "on", "off"
+STATES = ("ENABLED", "DISABLED")
 
 
 class FlagError(PlancoderError):
@@ -60,8 +62,9 @@ def percent_of(flag: dict[str, Any]) -> int:
     return 100 if flag.get("defaultVariant") == ON else 0
 
 
-def _who() -> str:
-    return os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown"
+def who(by: str | None = None) -> str:
+    """Who makes a change: ``by`` when given (--by), else the user running the command."""
+    return by or os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown"
 
 
 class FlagFile:
@@ -84,9 +87,7 @@ class FlagFile:
             raise FlagError(
                 f"cannot read flag file {self.path}: {error}", "fix it or delete it to start over"
             ) from None
-        missing = [name for name in FLAG_OF.values() if name not in (data.get("flags") or {})]
-        if missing:
-            raise FlagError(f"flag file {self.path} has no flag {missing[0]}", "add it, or delete the file")
+        _check_flags(self.path, data)
         return data
 
     def percent(self, role: str) -> int:
@@ -96,34 +97,67 @@ class FlagFile:
         """Serve the optimized program to ``percent`` % of request keys."""
         if not 0 <= percent <= 100:
             raise FlagError(f"--percent must be between 0 and 100, got {percent}", "use e.g. --percent 25")
-        return self._change(role, definition(percent), by, reason)
+        return self._change(role, lambda _: definition(percent), by, reason)
 
     def disable(self, role: str, by: str | None = None, reason: str = "rollback") -> dict[str, Any]:
         """The kill switch: every request gets the baseline."""
-        flag = self.read()["flags"][flag_name(role)]
-        return self._change(role, {**flag, "state": "DISABLED"}, by, reason)
+        return self._change(role, lambda flag: {**flag, "state": "DISABLED"}, by, reason)
 
-    def _change(self, role: str, new: dict[str, Any], by: str | None, reason: str) -> dict[str, Any]:
-        data = self.read()
+    def _change(
+        self, role: str, change: Callable[[dict[str, Any]], dict[str, Any]], by: str | None, reason: str
+    ) -> dict[str, Any]:
+        """Read, change one flag, write and audit, all under one lock: two writers never undo each other."""
         name = flag_name(role)
-        old = data["flags"][name]
-        data["flags"][name] = new
-        write_text_atomic(self.path, json.dumps(data, indent=2) + "\n")
-        entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "by": by or _who(), "flag": name}
-        entry |= {"old": _summary(old), "new": _summary(new), "reason": reason}
-        self._audit(entry)
+        with exclusive(self.path):
+            data = self.read()
+            old = data["flags"][name]
+            data["flags"][name] = new = change(old)
+            write_text_atomic(self.path, json.dumps(data, indent=2) + "\n")
+            entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "by": who(by), "flag": name}
+            entry |= {"old": _summary(old), "new": _summary(new), "reason": reason}
+            self._audit(entry)
         return entry
 
     def _audit(self, entry: dict[str, Any]) -> None:
-        with open(self.audit_path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(entry) + "\n")
+        with open(self.audit_path, "ab+") as handle:
+            torn = b"\n" if _ends_mid_line(handle) else b""  # a crash cut the last write: keep this entry whole
+            handle.write(torn + json.dumps(entry).encode() + b"\n")
             handle.flush()
             os.fsync(handle.fileno())
 
     def audit(self) -> list[dict[str, Any]]:
+        """The audit entries, oldest first; a line that is not an entry (a torn write) is skipped and logged."""
         if not self.audit_path.exists():
             return []
-        return [json.loads(line) for line in self.audit_path.read_text().splitlines() if line.strip()]
+        lines = enumerate(self.audit_path.read_text().splitlines(), 1)
+        return [entry for number, line in lines if line.strip() and (entry := self._entry(line, number))]
+
+    def _entry(self, line: str, number: int) -> dict[str, Any] | None:
+        try:
+            return json.loads(line)
+        except ValueError:
+            log.warning("%s line %d is not an audit entry; skipped", self.audit_path, number)
+            return None
+
+
+def _check_flags(path: Path, data: Any) -> None:
+    """Both flags are objects with a state flagd accepts (flagd itself logs a traceback and fails)."""
+    flags = data.get("flags") if isinstance(data, dict) else None
+    for name in FLAG_OF.values():
+        flag = (flags or {}).get(name)
+        if not isinstance(flag, dict):
+            raise FlagError(f"flag file {path} has no flag {name} (an object)", "add it, or delete the file")
+        if (state := flag.get("state")) not in STATES:
+            raise FlagError(f"flag {name} in {path} has state {state!r}", "use ENABLED or DISABLED")
+
+
+def _ends_mid_line(handle: Any) -> bool:
+    """True when the file's last byte is not a newline (a write cut off by a crash)."""
+    size = handle.seek(0, os.SEEK_END)
+    if size == 0:
+        return False
+    handle.seek(size - 1)
+    return handle.read(1) != b"\n"
 
 
 def _summary(flag: dict[str, Any]) -> str:
@@ -169,6 +203,7 @@ class FlagEvaluator:
         stamp = (self.flag_file.path, stat.st_mtime, stat.st_ino)
         with FlagEvaluator._lock:
             if stamp != FlagEvaluator._current:
+                self.flag_file.read()  # our checks first: flagd logs a traceback for a file it refuses
                 _set_provider(self.flag_file.path)
                 FlagEvaluator._current = stamp
 
@@ -182,24 +217,29 @@ def _set_provider(path: Path) -> None:
         provider = FlagdProvider(resolver_type=ResolverType.FILE, offline_flag_source_path=str(path))
         api.set_provider_and_wait(provider, domain="plancoder")
     except Exception as error:  # flagd refuses the file: name it, so the user can fix it
-        raise ConfigError(f"flagd cannot load {path}: {error}", "fix the flag file or delete it") from None
+        raise ConfigError(
+            f"flagd cannot load {path}: {str(error) or type(error).__name__}", "fix the flag file or delete it"
+        ) from None
 
 
-def auto_rollback(flag_file: FlagFile, role: str, cfg: Any, now: float | None = None) -> dict[str, Any] | None:
-    """Turn the role's flag off when the optimized version's mean score over the window falls below the
-    baseline's by more than the configured margin; returns the audit entry, or None when nothing changed.
+def auto_rollback(
+    flag_file: FlagFile, role: str, production: str, cfg: Any, now: float | None = None
+) -> dict[str, Any] | None:
+    """Turn the role's flag off when the ``production`` version's mean score over the window falls below
+    the baseline's by more than the configured margin; returns the audit entry, or None when nothing changed.
 
     ``cfg`` is the ``[flags]`` configuration. Both versions need ``auto_rollback_min_calls`` calls in the
-    window, so that a handful of hard tasks does not pull a good program back."""
+    window, so that a handful of hard tasks does not pull a good program back. Calls of other optimized
+    versions (the one production replaced) do not count against this one."""
     import time
 
     from plancoder.monitor import PROGRAM_VERSION, load_observations
 
-    if flag_file.percent(role) == 0:
+    if production == PROGRAM_VERSION or flag_file.percent(role) == 0:
         return None
     since = (now or time.time()) - cfg.auto_rollback_window_minutes * 60
     calls = [o for o in load_observations(since) if o.role == role and o.ok and o.score is not None]
-    optimized = [o.score for o in calls if o.version != PROGRAM_VERSION]
+    optimized = [o.score for o in calls if o.version == production]
     baseline = [o.score for o in calls if o.version == PROGRAM_VERSION]
     if min(len(optimized), len(baseline)) < cfg.auto_rollback_min_calls:
         return None
@@ -207,7 +247,7 @@ def auto_rollback(flag_file: FlagFile, role: str, cfg: Any, now: float | None = 
     if mean_opt >= mean_base - cfg.auto_rollback_margin:
         return None
     reason = (
-        f"auto-rollback: optimized mean score {mean_opt:.3f} over {len(optimized)} calls is below the baseline's "
+        f"auto-rollback: {production} mean score {mean_opt:.3f} over {len(optimized)} calls is below the baseline's "
         f"{mean_base:.3f} over {len(baseline)} calls by more than {cfg.auto_rollback_margin}"
     )
     log.warning("%s: %s", flag_name(role), reason)

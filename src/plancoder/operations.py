@@ -9,7 +9,6 @@ from plancoder.flags import auto_rollback
 from plancoder.planner import check_task
 from plancoder.planning_run import plan_task
 from plancoder.programs import flag_file_for, program_for, request_key
-from plancoder.registry import BASELINE
 from plancoder.reviewing import review_fix, review_plan
 from plancoder.runtime import Runtime
 
@@ -27,8 +26,7 @@ def plan(runtime: Runtime, task: str, context: str = "", key: str | None = None,
 
 def watch_rollout(runtime: Runtime, role: str, version: str) -> None:
     """After a call of an optimized version: pull the flag back when its scores fell below the baseline's."""
-    if version != BASELINE:
-        auto_rollback(flag_file_for(runtime), role, runtime.settings.flags)
+    auto_rollback(flag_file_for(runtime), role, version, runtime.settings.flags)  # a baseline call checks nothing
 
 
 def check_fix(project: str | Path, file: str) -> str:

@@ -15,13 +15,14 @@ from typing import Any
 
 import dspy
 
+from plancoder.errors import PlancoderError
 from plancoder.evaluate import coder_task
 from plancoder.fix import make_coder
 from plancoder.flags import FlagEvaluator, FlagFile
 from plancoder.metrics import coder_metric
 from plancoder.planning import load_tasks, planner_metric
 from plancoder.planning_run import make_planner, planner_task
-from plancoder.registry import BASELINE, Registry, RegistryError
+from plancoder.registry import BASELINE, Registry
 from plancoder.runtime import Runtime
 from plancoder.suite import load_bugs, materialized
 
@@ -127,19 +128,29 @@ def load_version(runtime: Runtime, role: str, version: str) -> dspy.Module:
     return registry_for(runtime, role).load_into(program, version)
 
 
-def budget_headroom(registry: Registry, version: str) -> dict[str, tuple[float | None, float]]:
-    """Per kind (latency, tokens): the version's measured ratio to the baseline and the cap; the gauges follow."""
+def budget_limits(registry: Registry, version: str) -> dict[str, tuple[float | None, float]]:
+    """Per kind (latency, tokens): the version's measured ratio to the baseline (None: the baseline) and the cap."""
     from plancoder.budget import load_budgets
-    from plancoder.monitor import set_budget_headroom
 
     caps = load_budgets().for_role(registry.role).production
-    meta = registry.get(version).metadata if version in registry.ids() and version != BASELINE else {}
+    meta = registry.get(version).metadata if version != BASELINE and version in registry.ids() else {}
     ratios = meta.get("ratios") or {}
     limits = {"latency": (ratios.get("latency_ratio"), caps.max_latency_ratio)}
-    limits["tokens"] = (ratios.get("token_ratio"), caps.max_token_ratio)
-    for kind, (ratio, cap) in limits.items():
-        set_budget_headroom(registry.role, kind, cap - (ratio if ratio is not None else 1.0))
-    return limits
+    return limits | {"tokens": (ratios.get("token_ratio"), caps.max_token_ratio)}
+
+
+def export_budget_headroom(runtime: Runtime) -> None:
+    """Set the headroom gauges for the version each role's flag serves now (the production version while
+    its flag is on): read when scraped, so a rollback made by another process shows at once."""
+    from plancoder.flags import FLAG_OF
+    from plancoder.monitor import set_budget_headroom
+
+    flag_file = flag_file_for(runtime)
+    for role in FLAG_OF:
+        registry = registry_for(runtime, role)
+        serving = registry.production if flag_file.percent(role) else BASELINE
+        for kind, (ratio, cap) in budget_limits(registry, serving).items():
+            set_budget_headroom(role, kind, cap - (ratio if ratio is not None else 1.0))
 
 
 def program_for(runtime: Runtime, role: str, key: str) -> tuple[dspy.Module, str, str]:
@@ -147,14 +158,16 @@ def program_for(runtime: Runtime, role: str, key: str) -> tuple[dspy.Module, str
 
     A production version that cannot be loaded (another DSPy version, a broken file) never fails
     the request: the baseline serves and the reason is logged and returned."""
-    production = registry_for(runtime, role).production
-    decision = FlagEvaluator(flag_file_for(runtime)).decide(role, key)
-    if not decision.optimized or production == BASELINE:
-        return role_program(role).build(runtime), BASELINE, f"flag {decision.variant or 'off'} ({decision.reason})"
     try:
-        program = load_version(runtime, role, production)
-        budget_headroom(registry_for(runtime, role), production)
-        return program, production, f"flag on ({decision.reason})"
-    except RegistryError as error:
-        log.warning("%s %s cannot serve, the baseline does: %s", role, production, error)
-        return role_program(role).build(runtime), BASELINE, f"production unusable: {error.problem}"
+        production = registry_for(runtime, role).production
+        decision = FlagEvaluator(flag_file_for(runtime)).decide(role, key)
+        if not decision.optimized or production == BASELINE:
+            return _baseline(runtime, role, f"flag {decision.variant or 'off'} ({decision.reason})")
+        return load_version(runtime, role, production), production, f"flag on ({decision.reason})"
+    except PlancoderError as error:  # a broken aliases, flag or version file
+        log.warning("the %s's optimized version cannot serve, the baseline does: %s", role, error)
+        return _baseline(runtime, role, f"production unusable: {error.problem}")
+
+
+def _baseline(runtime: Runtime, role: str, why: str) -> tuple[dspy.Module, str, str]:
+    return role_program(role).build(runtime), BASELINE, why

@@ -17,7 +17,7 @@ from typing import Any
 
 import dspy
 
-from plancoder.atomic import write_text_atomic
+from plancoder.atomic import exclusive, write_text_atomic
 from plancoder.errors import PlancoderError
 
 BASELINE = "baseline"
@@ -68,10 +68,11 @@ class Registry:
 
     def save(self, program: dspy.Module, metadata_: dict[str, Any], version: str | None = None) -> Version:
         """Save ``program``'s state as ``version`` (the next ``vN`` when omitted)."""
-        version = version or f"v{1 + max([int(v[1:]) for v in self.ids() if v != BASELINE], default=0)}"
         meta = {"role": self.role, "created": now(), "dspy_version": metadata.version("dspy"), **metadata_}
-        saved = Version(version, meta, program.dump_state())
-        write_text_atomic(self.path(version), json.dumps(saved.__dict__, indent=1, default=str) + "\n")
+        with exclusive(self.dir / "versions"):  # two runs that finish together get two numbers
+            version = version or f"v{1 + max([int(v[1:]) for v in self.ids() if v != BASELINE], default=0)}"
+            saved = Version(version, meta, program.dump_state())
+            write_text_atomic(self.path(version), json.dumps(saved.__dict__, indent=1, default=str) + "\n")
         return saved
 
     def get(self, version: str) -> Version:
@@ -101,13 +102,23 @@ class Registry:
 
     # aliases: production, the versions it replaced (a stack) and the history of changes
     def aliases(self) -> dict[str, Any]:
-        path = self.dir / "aliases.json"
+        path = self.aliases_path
         if not path.exists():
             return {"production": BASELINE, "previous": [], "history": []}
         try:
-            return json.loads(path.read_text())
+            aliases = json.loads(path.read_text())
         except ValueError as error:
             raise RegistryError(f"{path} is not valid JSON: {error}", "restore it from the history") from None
+        if not _well_formed(aliases):
+            raise RegistryError(
+                f"{path} is not an aliases file (production: a version id, previous: a list of them, history: a list)",
+                "restore it from the history, or delete it to serve the baseline",
+            )
+        return aliases
+
+    @property
+    def aliases_path(self) -> Path:
+        return self.dir / "aliases.json"
 
     @property
     def production(self) -> str:
@@ -116,25 +127,37 @@ class Registry:
     def promote(self, version: str, by: str, reason: str = "") -> dict[str, Any]:
         """Make ``version`` production; idempotent: promoting the production version changes nothing."""
         self.get(version)  # it must exist
-        aliases = self.aliases()
-        if aliases["production"] == version:
-            return aliases
-        stack = [*aliases["previous"], aliases["production"]]
-        return self._set_production(aliases, version, stack, by, reason or "promote")
+        with exclusive(self.aliases_path):
+            aliases = self.aliases()
+            if aliases["production"] == version:
+                return aliases
+            stack = [*aliases["previous"], aliases["production"]]
+            return self._set_production(aliases, version, stack, by, reason or "promote")
 
     def rollback(self, by: str, reason: str = "") -> dict[str, Any]:
         """Production goes back to the version it replaced (the baseline when there is none)."""
-        aliases = self.aliases()
-        stack = list(aliases["previous"])
-        target = stack.pop() if stack else BASELINE
-        if target == aliases["production"]:
-            raise RegistryError(f"{self.role} production is already {target}", "there is nothing to roll back")
-        return self._set_production(aliases, target, stack, by, reason or "rollback")
+        with exclusive(self.aliases_path):
+            aliases = self.aliases()
+            stack = list(aliases["previous"])
+            target = stack.pop() if stack else BASELINE
+            if target == aliases["production"]:
+                raise RegistryError(f"{self.role} production is already {target}", "there is nothing to roll back")
+            return self._set_production(aliases, target, stack, by, reason or "rollback")
 
     def _set_production(
         self, aliases: dict[str, Any], version: str, stack: list[str], by: str, reason: str
     ) -> dict[str, Any]:
         entry = {"from": aliases["production"], "to": version, "by": by, "at": now(), "reason": reason}
         updated = {"production": version, "previous": stack, "history": [*aliases["history"], entry]}
-        write_text_atomic(self.dir / "aliases.json", json.dumps(updated, indent=1) + "\n")
+        write_text_atomic(self.aliases_path, json.dumps(updated, indent=1) + "\n")
         return updated
+
+
+def _well_formed(aliases: Any) -> bool:
+    """production a version id, previous a list of them, history a list."""
+    if not isinstance(aliases, dict):
+        return False
+    previous, history = aliases.get("previous"), aliases.get("history")
+    if not isinstance(previous, list) or not isinstance(history, list):
+        return False
+    return all(isinstance(v, str) and VERSION_ID.match(v) for v in [aliases.get("production"), *previous])

@@ -58,6 +58,7 @@ WaitParam = Annotated[float, Query(ge=0, le=30, description="Seconds to wait for
 class Rollout(_Body):
     percent: int = Field(ge=0, le=100)
     by: str = Field(min_length=1, max_length=128)
+    reason: str = Field(default="rollout", min_length=1, max_length=500)
 
 
 def create_app(runtime: Runtime, token: str | None, max_body_bytes: int = 1_000_000) -> FastAPI:
@@ -157,12 +158,7 @@ def _add_read_routes(app: FastAPI) -> None:
     def metrics() -> Response:
         from prometheus_client import CONTENT_TYPE_LATEST
 
-        from plancoder.reviewing import export_queue_depth
-
-        try:
-            export_queue_depth(app.state.runtime)
-        except OperationalError as error:  # the other metrics are still served; the gauge keeps its last value
-            log.warning("review queue depth not read: %s", error)
+        _refresh_gauges(app.state.runtime)
         return Response(monitor.metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/flags")
@@ -185,6 +181,18 @@ def _add_read_routes(app: FastAPI) -> None:
         return dashboard.render(app.state.runtime)
 
 
+def _refresh_gauges(runtime: Runtime) -> None:
+    """Read the gauges that other processes change (queue depth, the served version's headroom) afresh."""
+    from plancoder.programs import export_budget_headroom
+    from plancoder.reviewing import export_queue_depth
+
+    for export in (export_queue_depth, export_budget_headroom):
+        try:
+            export(runtime)
+        except (OperationalError, PlancoderError) as error:  # the other metrics are still served
+            log.warning("a gauge keeps its last value (%s): %s", export.__name__, error)
+
+
 def _add_role_routes(app: FastAPI, authorized: Any) -> None:
     from plancoder import operations
 
@@ -204,7 +212,7 @@ def _add_role_routes(app: FastAPI, authorized: Any) -> None:
     def rollout(role: str, body: Rollout) -> dict[str, Any]:
         from plancoder.programs import flag_file_for
 
-        return flag_file_for(app.state.runtime).rollout(role, body.percent, body.by)
+        return flag_file_for(app.state.runtime).rollout(role, body.percent, body.by, body.reason)
 
 
 def _accepted(jobs: Jobs, job_id: str, wait: float) -> JSONResponse:
