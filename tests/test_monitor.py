@@ -405,3 +405,14 @@ def test_cli_alerts_bad_rules_file_is_one_line_and_exit_1(home, monkeypatch, cap
     err = capsys.readouterr().err
     assert caught.value.code == 1
     assert err == f"error: {rules}: rule 'slow': unknown key 'colour' (fix: fix or remove that key)\n"
+
+
+def test_showing_the_alerts_does_not_use_up_their_notification(monkeypatch):
+    """The dashboard shows current_alerts; the webhook still hears of the change from the next check."""
+    sent = []
+    monkeypatch.setattr(alerts, "notify", lambda transition, webhook: sent.append(transition.event))
+    rules = [rule(kind="queue_growth", threshold=0, role="any")]
+    monitor.set_queue_depth(3)
+    assert [a.firing for a in alerts.current_alerts(rules, {})] == [True]
+    alerts.check_alerts(rules, {})
+    assert sent == ["fired"]

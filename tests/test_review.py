@@ -68,6 +68,17 @@ def test_decisions_are_idempotent_audited_and_only_from_pending(queue):
         queue.get(999)
 
 
+def test_of_two_reviewers_deciding_at_once_the_second_is_told(queue, monkeypatch):
+    """Both saw the item pending; bob's reject landed first, so ann's approve must fail, not report success."""
+    item_id = enqueue(queue)
+    seen_pending = [queue.get(item_id)]
+    queue.decide(item_id, "reject", by="bob")
+    monkeypatch.setattr(queue, "get", lambda i: seen_pending.pop() if seen_pending else ReviewQueue.get(queue, i))
+    with pytest.raises(ReviewError, match=f"review item {item_id} is rejected"):
+        queue.decide(item_id, "approve", by="ann")
+    assert [e["who"] for e in queue.events(item_id)] == ["plancoder", "bob"]
+
+
 @pytest.mark.article("III")
 def test_an_item_nobody_reviewed_in_time_expires_and_can_no_longer_ship(tmp_path):
     queue = ReviewQueue(f"sqlite:///{tmp_path / 'q.db'}", expire_after=timedelta(seconds=0))
@@ -200,6 +211,16 @@ def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(proje
     bad.write_text(json.dumps({"steps": [{"id": "a", "title": "Add it", "acceptance": "flag parsed"}]}))
     assert "is edited" in cli("review", "edit", "1", "--file", str(bad)).output
     assert "#1     planner  edited" in cli("review", "list", "--status", "edited").output
+    steps = [
+        {"id": f"s{n}", "title": f"Step {n}", "acceptance": "done", "depends_on": [f"s{n - 1}"]} for n in range(1, 14)
+    ]
+    steps[0]["depends_on"] = []
+    for plan, refusal in [
+        ({"steps": steps}, "13 steps exceed the cap of 12"),  # [planner] max_steps, not the validator's default
+        ({"steps": [{"id": "a", "title": "Edit it", "files": ["../../etc/passwd"]}]}, "Article I"),
+    ]:
+        bad.write_text(json.dumps(plan))
+        assert refusal in str(cli("review", "edit", "1", "--file", str(bad)).exception)
 
 
 @pytest.mark.article("VII")

@@ -332,13 +332,18 @@ def check_alerts(
     """Evaluate the rules over the stored calls; store the states; log (and post) each transition once."""
     if webhook:
         check_webhook(webhook)
-    now = time.time() if now is None else now
-    since = now - max((window_seconds(rule.window) for rule in rules), default=0)
-    evaluated = evaluate_rules(rules, monitor.load_observations(since), baselines, now, monitor.queue_depth())
-    alerts, transitions = track(evaluated)
+    alerts, transitions = track(current_alerts(rules, baselines, now))
     for transition in transitions:
         notify(transition, webhook)
     return alerts
+
+
+def current_alerts(rules: list[Rule], baselines: Baselines, now: float | None = None) -> list[Alert]:
+    """The rules over the stored calls, without recording any transition (what a page may show: only
+    ``check_alerts`` moves an alert's state, so each transition is notified once, by whoever checks)."""
+    now = time.time() if now is None else now
+    since = now - max((window_seconds(rule.window) for rule in rules), default=0)
+    return evaluate_rules(rules, monitor.load_observations(since), baselines, now, monitor.queue_depth())
 
 
 def track(alerts: list[Alert]) -> tuple[list[Alert], list[Transition]]:

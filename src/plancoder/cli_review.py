@@ -74,7 +74,7 @@ def review_edit(
     from plancoder.cli import read_context
     from plancoder.reviewing import edit
 
-    item = edit(_queue(config), item_id, who(by), read_context(file), comment)
+    item = edit(_runtime(config), item_id, who(by), read_context(file), comment)
     typer.echo(f"#{item.id} is {item.status} (by {item.decided_by}); the edit was validated")
 
 
@@ -83,4 +83,4 @@ def review_apply(item_id: int, config: ConfigOption = None) -> None:
     """Write an approved or edited fix into its file (atomically, after its tests pass again)."""
     from plancoder.reviewing import apply_fix
 
-    typer.echo(f"wrote {apply_fix(_queue(config), item_id)}")
+    typer.echo(f"wrote {apply_fix(_runtime(config), item_id)}")

@@ -75,9 +75,9 @@ def _queue_html(runtime: Runtime) -> str:
 
 
 def _alerts_html() -> str:
-    from plancoder.alerts import check_alerts, load_baselines, load_rules
+    from plancoder.alerts import current_alerts, load_baselines, load_rules
 
-    alerts = [a for a in check_alerts(load_rules(), load_baselines(Path("eval/baseline.json"))) if a.firing]
+    alerts = [a for a in current_alerts(load_rules(), load_baselines(Path("eval/baseline.json"))) if a.firing]
     rows = [[a.severity, a.name, a.role, a.message] for a in alerts]
     return f"<h2>active alerts: {len(alerts)}</h2>" + (
         _table(["severity", "alert", "role", "why"], rows) if rows else "<p>none</p>"

@@ -39,9 +39,14 @@ class FixReport:
 
 def make_coder(runtime: Runtime) -> Coder:
     cfg = runtime.settings.coder
-    limits = Limits(wall_s=cfg.test_timeout_s, cpu_s=int(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
     constitution = load_constitution(runtime.settings.constitution.path or None)
-    return Coder(cfg.variant, cfg.max_attempts, limits, constitution=constitution, guard=cfg.guard)
+    return Coder(cfg.variant, cfg.max_attempts, sandbox_limits(runtime), constitution=constitution, guard=cfg.guard)
+
+
+def sandbox_limits(runtime: Runtime) -> Limits:
+    """The sandbox limits of a test run, from ``[coder]``."""
+    cfg = runtime.settings.coder
+    return Limits(wall_s=cfg.test_timeout_s, cpu_s=int(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
 
 
 def fix_file(

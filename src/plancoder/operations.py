@@ -21,7 +21,13 @@ def plan(runtime: Runtime, task: str, context: str = "", key: str | None = None,
     record.pop("plan_object")
     watch_rollout(runtime, "planner", version)
     record["review_id"] = review_plan(runtime, task, context, record)
+    record["status"] = status_of(record["review_id"])
     return record
+
+
+def status_of(review_id: int | None) -> str:
+    """``needs_review`` while the output waits for a person (Article VII), else ``done``."""
+    return "needs_review" if review_id is not None else "done"
 
 
 def watch_rollout(runtime: Runtime, role: str, version: str) -> None:
@@ -54,14 +60,12 @@ def fix_report(
 def fix(runtime: Runtime, project: str, file: str, test_cmd: str, task: str = "", key: str | None = None) -> dict:
     """``fix_report`` as the service returns it."""
     report, review_id = fix_report(runtime, Path(project), file, test_cmd, task, key)
-    status = "needs_review" if review_id is not None else "done"
-    return report.as_dict() | {"review_id": review_id, "status": status}
+    return report.as_dict() | {"review_id": review_id, "status": status_of(review_id)}
 
 
 def as_json(report: FixReport, keys: tuple[str, ...], review_id: int | None) -> dict[str, Any]:
-    status = "needs_review" if review_id is not None else "done"
     return {key: getattr(report, key) for key in keys} | {
         "model": report.model,
         "review_id": review_id,
-        "status": status,
+        "status": status_of(review_id),
     }

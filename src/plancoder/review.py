@@ -256,11 +256,10 @@ class ReviewQueue:
         """Approve, edit or reject a pending item; repeating the same decision changes nothing."""
         if action not in DECISIONS:
             raise ReviewError(f"unknown decision '{action}'", f"use one of: {', '.join(DECISIONS)}")
-        target, item = DECISIONS[action], self.get(item_id)
-        if item.status == target and action != "edit":
-            return item  # idempotent: the second approval is the first one
-        if item.status != PENDING:
-            raise ReviewError(f"review item {item_id} is {item.status}", f"only pending items can be {target}")
+        target = DECISIONS[action]
+        settled = _settled(self.get(item_id), target, action)
+        if settled:
+            return settled
         values = {"status": target, "decided_by": by, "decided_at": now(), "comment": comment or None}
         if edited is not None:
             values["edited_output"] = json.dumps(edited, default=str)
@@ -270,12 +269,23 @@ class ReviewQueue:
             ).rowcount
             if changed:
                 _audit(db, item_id, by, action, PENDING, target, comment)
-        return self.get(item_id)
+        item = self.get(item_id)
+        return item if changed else _settled(item, target, action) or item  # another decision came first
 
     def events(self, item_id: int) -> list[dict[str, Any]]:
         with self.reading() as db:
             rows = db.execute(sa.select(events).where(events.c.item_id == item_id).order_by(events.c.id))
             return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in r._mapping.items()} for r in rows]
+
+
+def _settled(item: Item, target: str, action: str) -> Item | None:
+    """The item when it already is what this decision makes it (idempotent); None while it is pending;
+    an error when another decision (or the expiry) was taken."""
+    if item.status == target and action != "edit":
+        return item  # the second approval is the first one
+    if item.status != PENDING:
+        raise ReviewError(f"review item {item.id} is {item.status}", f"only pending items can be {target}")
+    return None
 
 
 def _due(moment: datetime) -> Any:

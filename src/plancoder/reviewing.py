@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from plancoder.atomic import write_text_atomic
+from plancoder.checks import PlannerOutput
+from plancoder.constitution import load_constitution
 from plancoder.edits import EditError, replace_function
 from plancoder.errors import PlancoderError
+from plancoder.fix import sandbox_limits
 from plancoder.monitor import set_queue_depth
 from plancoder.plan import Plan, validate
 from plancoder.review import SHIPPABLE, Item, ReviewError, ReviewQueue
@@ -115,33 +118,43 @@ def _enqueue_plan(runtime: Runtime, task: str, context: str, record: dict[str, A
     )
 
 
-def edit(queue: ReviewQueue, item_id: int, by: str, text: str, comment: str = "", limits: Any = None) -> Item:
-    """A reviewer's correction: a whole fixed file (Coder) or a plan as JSON (Planner), validated first."""
+def edit(runtime: Runtime, item_id: int, by: str, text: str, comment: str = "") -> Item:
+    """A reviewer's correction: a whole fixed file (Coder) or a plan as JSON (Planner), checked as the
+    role's own output would be (the tests for a fix; the configured validator and the constitution's hard
+    articles for a plan) before it counts."""
+    queue = queue_for(runtime)
     item = queue.get(item_id)
     if item.role == "coder":
         edited = {**item.output, "fixed_code": text, "passed": True}
-        _tests_pass(item, text, limits)
+        _tests_pass(item, text, sandbox_limits(runtime))
     else:
-        edited = {**item.output, "plan": _valid_plan(text), "valid": True, "violations": []}
+        edited = {**item.output, "plan": _valid_plan(runtime, item, text), "valid": True, "violations": []}
     return queue.decide(item_id, "edit", by, comment, edited)
 
 
-def _valid_plan(text: str) -> dict[str, Any]:
+def _valid_plan(runtime: Runtime, item: Item, text: str) -> dict[str, Any]:
     try:
         plan = Plan.model_validate_json(text)
     except ValueError as error:
         raise ReviewError(f"the edited plan is not a plan: {str(error)[:300]}", "give the plan as JSON") from None
-    violations = validate(plan)
-    if violations:
-        raise ReviewError(f"the edited plan has violations: {violations[0].message}", "fix them and edit again")
+    cfg = runtime.settings.planner
+    output = PlannerOutput(item.input["task"], item.input.get("context", ""), plan, cfg.max_steps, cfg.single_goal)
+    problems = [v.message for v in validate(plan, cfg.max_steps, cfg.single_goal)] + _hard_findings(runtime, output)
+    if problems:
+        raise ReviewError(f"the edited plan has violations: {problems[0]}", "fix them and edit again")
     return plan.model_dump()
 
 
-def _tests_pass(item: Item, code: str, limits: Any = None) -> None:
+def _hard_findings(runtime: Runtime, output: PlannerOutput) -> list[str]:
+    constitution = load_constitution(runtime.settings.constitution.path or None)
+    return [f.line() for f in constitution.judge("planner", output).findings if f.hard]
+
+
+def _tests_pass(item: Item, code: str, limits: Limits) -> None:
     project = Path(item.input["project"])
     if not project.is_dir():
         raise ReviewError(f"the project {project} of review item {item.id} is gone", "reject the item")
-    run = run_tests(project, item.input["test_cmd"], changes={item.input["file"]: code}, limits=limits or Limits())
+    run = run_tests(project, item.input["test_cmd"], changes={item.input["file"]: code}, limits=limits)
     if not run.passed:
         raise ReviewError(
             f"the tests fail with this code: {run.output[-300:].strip()}", "correct it; it stays pending until then"
@@ -162,9 +175,9 @@ def shipped_code(item: Item) -> str:
         ) from None
 
 
-def apply_fix(queue: ReviewQueue, item_id: int, limits: Any = None) -> Path:
+def apply_fix(runtime: Runtime, item_id: int) -> Path:
     """Write an approved or edited fix into its file, atomically, after its tests pass again."""
-    item = queue.get(item_id)
+    item = queue_for(runtime).get(item_id)
     if item.role != "coder":
         raise ReviewError(f"review item {item_id} is a plan; only fixes are applied", "use the plan as it is shown")
     if item.status not in SHIPPABLE:
@@ -173,6 +186,6 @@ def apply_fix(queue: ReviewQueue, item_id: int, limits: Any = None) -> Path:
     if digest(target.read_text(encoding="utf-8")) != item.input["original_sha256"]:
         raise PlancoderError(f"{target} changed since the fix was proposed", "run plancoder fix again")
     code = shipped_code(item)
-    _tests_pass(item, code, limits)
+    _tests_pass(item, code, sandbox_limits(runtime))
     write_text_atomic(target, code)
     return target
