@@ -246,6 +246,10 @@ RULE = "- {name: slow, role: coder, kind: error_rate, threshold: 0.1"
         (RULE.replace("error_rate", "p99") + "}", "rule 'slow': [kind] = 'p99'"),
         (RULE.replace("coder", "tester") + "}", "rule 'slow': [role] = 'tester'"),
         ("- {name: slow, role: coder, kind: error_rate}", "rule 'slow': [threshold] kind error_rate needs a threshold"),
+        (
+            RULE.replace("0.1", "5") + "}",
+            "rule 'slow': [threshold] kind error_rate compares a share or a score: at most 1",
+        ),
         ("- {name: s, role: any, kind: score_drop, threshold: 1}", "rule 's': [kind] score_drop compares with one"),
         (RULE + "}\n" + RULE + "}", "rule 'slow' is defined twice"),
         ("- just text", "rule #1 is not a mapping"),

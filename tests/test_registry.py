@@ -65,6 +65,12 @@ def test_unknown_and_malformed_versions_are_clear_errors(registry, tmp_path):
     (tmp_path / "planner" / "versions" / "v3.json").write_text("{broken")
     with pytest.raises(RegistryError, match="is not a program version"):
         registry.get("v3")
+    (tmp_path / "planner" / "versions" / "v4.json").write_text('{"id": "v4", "metadata": [], "state": {}}')
+    with pytest.raises(RegistryError, match="metadata and state must be objects"):
+        registry.get("v4")
+    (tmp_path / "planner" / "versions" / "v5.json").mkdir()
+    with pytest.raises(RegistryError, match="is not a program version"):
+        registry.get("v5")
     with pytest.raises(RegistryError):
         registry.promote("v9", by="ann")
 

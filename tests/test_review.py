@@ -196,6 +196,8 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
     assert "#1 is edited (by ann)" in cli("review", "edit", "1", "--file", str(right), "--by", "ann").output
     assert cli("review", "apply", "1").exit_code == 0
     assert (project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
+    (project / "calc.py").unlink()  # moved away since: the item names it, it cannot ship
+    assert "calc.py of review item 1 cannot be read" in str(cli("review", "apply", "1").exception)
 
 
 def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(project, tmp_path):  # noqa: F811

@@ -89,7 +89,9 @@ def test_a_service_without_a_token_refuses_every_post(tmp_path, monkeypatch):
         ("/flags/coder", {"percent": 150, "by": "ann"}, 422, "percent: Input should be less than or equal to 100"),
         ("/flags/tester", {"percent": 5, "by": "ann"}, 400, "no optimization flag for role 'tester'"),
         ("/reviews/42/decision", {"action": "approve", "by": "ann"}, 404, "there is no review item 42"),
-        ("/fix", {"project": "/nonexistent", "file": "a.py", "test_cmd": "pytest"}, 400, "a.py does not exist"),
+        ("/fix", {"project": "/nonexistent", "file": "a.py", "test_cmd": "pytest"}, 400, "is not a directory"),
+        ("/fix", {"project": "/tmp", "file": "a\u0000.py", "test_cmd": "pytest"}, 400, "contains a NUL byte"),
+        ("/reviews/99999999999999999999/decision", {"action": "approve", "by": "ann"}, 422, "less than or equal"),
     ],
 )
 def test_bad_requests_get_a_4xx_that_says_what_is_wrong(client, path, body, status, message):
@@ -102,6 +104,18 @@ def test_malformed_json_and_unknown_jobs_are_clear_errors(client):
     response = client.post("/plan", content=b"{not json", headers={**AUTH, "Content-Type": "application/json"})
     assert response.status_code == 422 and "invalid request" in response.json()["error"]
     assert client.get("/jobs/nope").status_code == 404
+
+
+def test_a_chunked_body_cannot_pass_the_size_limit(client):
+    chunks = iter([b'{"task": "', b"x" * 5000, b'"}'])
+    response = client.post("/plan", content=chunks, headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 411 and "Content-Length" in response.json()["error"]
+
+
+def test_unknown_review_filters_and_ids_are_4xx(client):
+    assert client.get("/reviews", params={"status": "bogus"}).status_code == 400
+    assert "use one of: planner, coder" in client.get("/reviews", params={"role": "writer"}).json()["fix"]
+    assert client.get("/reviews/99999999999999999999").status_code == 422
 
 
 def test_flags_metrics_and_health_are_served(client):

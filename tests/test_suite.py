@@ -79,3 +79,6 @@ def test_an_unreadable_suite_is_a_clear_error(tmp_path):
     (tmp_path / "empty.json").write_text('{"bugs": []}')
     with pytest.raises(PlancoderError, match="has no bugs"):
         load_bugs(tmp_path / "empty.json")
+    (tmp_path / "numbers.json").write_text('{"bugs": [1, 2]}')
+    with pytest.raises(PlancoderError, match="'bugs' is not a list of objects"):
+        load_bugs(tmp_path / "numbers.json")

@@ -87,10 +87,13 @@ class Measure:
     baseline: str | None = None  # "<totals key>.<statistic>" of a baseline.json section
     above: bool = True  # fires above the limit, else below it
     default_threshold: float | None = None
+    max_threshold: float | None = None  # a share or a score: above it the rule could never fire
 
 
 MEASURES = {
-    "error_rate": Measure("error rate", _error_rate_promql, lambda calls: sum(not c.ok for c in calls) / len(calls)),
+    "error_rate": Measure(
+        "error rate", _error_rate_promql, lambda calls: sum(not c.ok for c in calls) / len(calls), max_threshold=1
+    ),
     "latency_p95_vs_baseline": Measure(
         "p95 latency (s)",
         _latency_promql,
@@ -106,7 +109,12 @@ MEASURES = {
         default_threshold=0.25,
     ),
     "score_drop": Measure(
-        "mean score", _score_promql, lambda calls: statistics.fmean(c.score for c in calls), "score.mean", above=False
+        "mean score",
+        _score_promql,
+        lambda calls: statistics.fmean(c.score for c in calls),
+        "score.mean",
+        above=False,
+        max_threshold=1,
     ),
     "queue_growth": Measure("review queue depth", lambda labels, window: "plancoder_review_queue_depth"),
 }
@@ -153,11 +161,14 @@ class Rule(BaseModel):
     @field_validator("threshold")
     @classmethod
     def _default_threshold(cls, threshold: float | None, info: ValidationInfo) -> float | None:
-        kind = info.data.get("kind")
-        if threshold is None and kind is not None:
-            threshold = MEASURES[kind].default_threshold
-            if threshold is None:
-                raise ValueError(f"kind {kind} needs a threshold")
+        measure = MEASURES.get(info.data.get("kind", ""))
+        if measure is None:
+            return threshold
+        threshold = measure.default_threshold if threshold is None else threshold
+        if threshold is None:
+            raise ValueError(f"kind {info.data['kind']} needs a threshold")
+        if measure.max_threshold is not None and threshold > measure.max_threshold:
+            raise ValueError(f"kind {info.data['kind']} compares a share or a score: at most {measure.max_threshold}")
         return threshold
 
 

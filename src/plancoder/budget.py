@@ -12,9 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from plancoder.config import describe_error, read_yaml
+from plancoder.config import read_yaml, validated
 from plancoder.errors import ConfigError
 
 BUDGET_FILENAME = "optimizer_budget.yaml"
@@ -112,10 +112,7 @@ def load_budgets(path: Path | None = None) -> Budgets:
     data = read_yaml(source, "budget file", "create it or pass --budget FILE")
     if not isinstance(data, dict):
         raise ConfigError(f"{source} must map roles to budgets", "start with `planner:` and `coder:` sections")
-    try:
-        return Budgets(**data, source=str(source))
-    except ValidationError as error:
-        raise ConfigError(f"{source}: {describe_error(error)}", "fix that key (see optimizer_budget.yaml)") from None
+    return validated(Budgets, data, str(source), "fix that key (see optimizer_budget.yaml)")
 
 
 def proposals(caps: OptimizerCaps, validation: int) -> tuple[int, int]:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from plancoder.errors import PlancoderError
-from plancoder.home import data_dir
+from plancoder.errors import PlancoderError, as_user_error
+from plancoder.home import check_data_dir_path, data_dir
 
 if TYPE_CHECKING:
     from plancoder.runtime import Runtime
@@ -470,9 +470,12 @@ def _auto_rollbacks(runtime: "Runtime") -> None:
 
 
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 1, never a traceback."""
+    """Entry point: errors become one line on stderr and exit code 1, never a traceback."""
     try:
+        check_data_dir_path()  # before DSPy's import puts its cache there
         app()
-    except PlancoderError as error:
-        typer.echo(f"error: {error}", err=True)
+    except Exception as error:  # the one place an error leaves plancoder
+        if os.environ.get("PLANCODER_DEBUG") and not isinstance(error, PlancoderError):
+            raise
+        typer.echo(f"error: {as_user_error(error)}", err=True)
         sys.exit(1)

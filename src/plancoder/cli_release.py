@@ -66,14 +66,14 @@ def programs_list(
     role: Annotated[str | None, typer.Option(help="Only this role.")] = None, config: ConfigOption = None
 ) -> None:
     """Every saved version per role, and which one is production."""
-    from plancoder.programs import ROLE_PROGRAMS, registry_for
+    from plancoder.programs import BUILT_IN, ROLE_PROGRAMS, registry_for
 
     runtime = _runtime(config)
     for name in [_check_role(role)] if role else list(ROLE_PROGRAMS):
         registry = registry_for(runtime, name)
         for version in registry.ids() or ["baseline"]:
             mark = "*" if version == registry.production else " "
-            meta = registry.get(version).metadata if version in registry.ids() else {"kind": "built-in"}
+            meta = registry.get(version).metadata if version in registry.ids() else BUILT_IN
             score = (meta.get("totals") or {}).get("score", "")
             typer.echo(f"{mark} {name:8} {version:9} {meta.get('kind', ''):10} {meta.get('created', '')} {score}")
 
@@ -81,9 +81,9 @@ def programs_list(
 @programs_app.command("show")
 def programs_show(role: str, version: str, config: ConfigOption = None) -> None:
     """A version's metadata and its instructions per predictor."""
-    from plancoder.programs import registry_for
+    from plancoder.programs import saved_or_built_in
 
-    saved = registry_for(_runtime(config), _check_role(role)).get(version)
+    saved = saved_or_built_in(_runtime(config), _check_role(role), version)
     _print_json({"metadata": saved.metadata, "instructions": saved.instructions()})
 
 

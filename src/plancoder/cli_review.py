@@ -7,10 +7,12 @@ import typer
 
 from plancoder.cli import ConfigOption, JsonOption, _print_json, _runtime, app
 from plancoder.flags import who
+from plancoder.review import MAX_ITEM_ID
 
 review_app = typer.Typer(help="The human review queue: list, show, approve, edit, reject, apply.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 ByOption = Annotated[str | None, typer.Option("--by", help="Reviewer name (default: $USER).")]
+ItemId = Annotated[int, typer.Argument(min=1, max=MAX_ITEM_ID, help="The review item's id.")]
 CommentOption = Annotated[str, typer.Option("--comment", help="Why, for the audit log.")]
 
 
@@ -39,7 +41,7 @@ def review_list(
 
 
 @review_app.command("show")
-def review_show(item_id: int, config: ConfigOption = None) -> None:
+def review_show(item_id: ItemId, config: ConfigOption = None) -> None:
     """One item in full, with its audit trail."""
     queue = _queue(config)
     _print_json(queue.get(item_id).as_dict() | {"events": queue.events(item_id)})
@@ -51,20 +53,24 @@ def _decide(item_id: int, action: str, by: str | None, comment: str, config: Pat
 
 
 @review_app.command("approve")
-def review_approve(item_id: int, by: ByOption = None, comment: CommentOption = "", config: ConfigOption = None) -> None:
+def review_approve(
+    item_id: ItemId, by: ByOption = None, comment: CommentOption = "", config: ConfigOption = None
+) -> None:
     """Approve an item as it is (approving twice is one approval)."""
     _decide(item_id, "approve", by, comment, config)
 
 
 @review_app.command("reject")
-def review_reject(item_id: int, by: ByOption = None, comment: CommentOption = "", config: ConfigOption = None) -> None:
+def review_reject(
+    item_id: ItemId, by: ByOption = None, comment: CommentOption = "", config: ConfigOption = None
+) -> None:
     """Reject an item: it never ships."""
     _decide(item_id, "reject", by, comment, config)
 
 
 @review_app.command("edit")
 def review_edit(
-    item_id: int,
+    item_id: ItemId,
     file: Annotated[Path, typer.Option("--file", help="The corrected file (Coder) or plan JSON (Planner).")],
     by: ByOption = None,
     comment: CommentOption = "",
@@ -79,7 +85,7 @@ def review_edit(
 
 
 @review_app.command("apply")
-def review_apply(item_id: int, config: ConfigOption = None) -> None:
+def review_apply(item_id: ItemId, config: ConfigOption = None) -> None:
     """Write an approved or edited fix into its file (atomically, after its tests pass again)."""
     from plancoder.reviewing import apply_fix
 

@@ -330,24 +330,33 @@ def check_initial_run(run: TestRun) -> TestRun:
 
 def check_target(project: Path, file: str) -> str:
     """Validate the file to fix; return its path relative to the project."""
-    path = (project / file).resolve()
-    if not path.is_file():
-        raise CoderError(f"{file} does not exist", "give the path of a Python file in the project")
-    try:
-        relative = str(path.relative_to(project.resolve()))
-    except ValueError:
-        raise CoderError(
-            f"{file} is outside the project {project}", "run from the project root or pass --project"
-        ) from None
-    if path.suffix != ".py":
+    relative = _inside(project, file)
+    if not relative.endswith(".py"):
         raise CoderError(f"{file} is not a Python file", "give a .py file")
     if is_test_path(relative):
         raise CoderError(f"{file} is a test file; tests are read-only to the Coder", "give the file under test")
     try:
-        ast.parse(path.read_text(encoding="utf-8"))
+        ast.parse((project / relative).read_text(encoding="utf-8"))
     except (SyntaxError, UnicodeDecodeError) as error:
         raise CoderError(
             f"{file} cannot be parsed before any change: {error}",
             "fix the syntax first; the Coder fixes bugs that the tests reveal",
         ) from None
     return relative
+
+
+def _inside(project: Path, file: str) -> str:
+    """``file`` relative to ``project``: an existing file inside it."""
+    if "\0" in f"{project}{file}":
+        raise CoderError("the path contains a NUL byte", "give a plain file path")
+    if not project.is_dir():
+        raise CoderError(f"the project {project} is not a directory", "pass --project DIR")
+    path = (project / file).resolve()
+    if not path.is_file():
+        raise CoderError(f"{file} does not exist in {project}", "give the path of a Python file in the project")
+    try:
+        return str(path.relative_to(project.resolve()))
+    except ValueError:
+        raise CoderError(
+            f"{file} is outside the project {project}", "run from the project root or pass --project"
+        ) from None

@@ -132,7 +132,9 @@ class ReviewConfig(Strict):
     url: str = Field(description="SQLAlchemy URL of the queue; empty for a SQLite file in the data directory.")
     coder_threshold: float = Field(ge=0, le=1, description="A fix scoring below this waits for review.")
     planner_threshold: float = Field(ge=0, le=1, description="A plan scoring below this waits for review.")
-    expire_hours: float = Field(gt=0, description="A pending item expires (and never ships) after this long.")
+    expire_hours: float = Field(
+        gt=0, le=87600, description="A pending item expires (and never ships) after this long (at most 10 years)."
+    )
 
 
 class ServiceConfig(Strict):
@@ -232,11 +234,17 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     """Load and validate the configuration."""
     found = find_config(path, env)
     data = _merge(_defaults(), _read_toml(found) if found else {})
-    source = str(found) if found else "built-in defaults"
+    return validated(Settings, data, str(found) if found else "built-in defaults", "fix or remove that key")
+
+
+def validated(model: Any, data: dict[Any, Any], source: str, fix: str) -> Any:
+    """``model`` built from a file's data; its ``source`` field says which file, so a key of that name is refused."""
+    if "source" in data:
+        raise ConfigError(f"{source}: unknown key 'source'", fix)
     try:
-        return Settings(**data, source=source)
+        return model.model_validate({**data, "source": source})
     except ValidationError as error:
-        raise ConfigError(f"{source}: {describe_error(error)}", "fix or remove that key") from None
+        raise ConfigError(f"{source}: {describe_error(error)}", fix) from None
 
 
 def read_yaml(source: Any, what: str, missing_fix: str) -> Any:

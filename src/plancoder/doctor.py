@@ -14,6 +14,7 @@ from typing import Any
 from plancoder import local_lm
 from plancoder.config import ROLES, Settings
 from plancoder.errors import PlancoderError
+from plancoder.home import FIX_HOME
 from plancoder.weights import model_path
 from plancoder.weights import verify as verify_weights
 
@@ -68,7 +69,7 @@ def check_data_dir(home: Path) -> Check:
         with tempfile.NamedTemporaryFile(dir=home):
             pass
     except OSError as error:
-        return Check("data directory", False, f"{home}: {error}", "set PLANCODER_HOME to a writable directory")
+        return Check("data directory", False, f"{home}: {error}", FIX_HOME)
     return Check("data directory", True, f"{home} (writable)")
 
 

@@ -36,3 +36,19 @@ class ModelCallError(PlancoderError):
         )
         self.role = role
         self.failures = failures
+
+
+def as_user_error(error: Exception) -> PlancoderError:
+    """An error as a user should see it: plancoder's own as it is; a file or database error with what to
+    check; anything else as an internal error to report (``PLANCODER_DEBUG=1`` shows its traceback)."""
+    if isinstance(error, PlancoderError):
+        return error
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return PlancoderError(f"{error.strerror or error}{where}", "check the path and its permissions")
+    if type(error).__name__ == "OperationalError":  # SQLAlchemy's, named so that this module imports nothing
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return PlancoderError(f"the review database is busy or unreachable: {first_line}", "check [review] url")
+    return PlancoderError(
+        f"internal error: {type(error).__name__}: {error}", "set PLANCODER_DEBUG=1 for the traceback and report it"
+    )

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 FLAG_OF = {"planner": "OPTIMIZE_PLANNER", "coder": "OPTIMIZE_CODER"}
 ON, OFF = "on", "off"
 STATES = ("ENABLED", "DISABLED")
+REWRITE_FLAG = "set it again with plancoder rollout, or delete the file"
 
 
 class FlagError(PlancoderError):
@@ -112,9 +113,9 @@ class FlagFile:
             data = self.read()
             old = data["flags"][name]
             data["flags"][name] = new = change(old)
-            write_text_atomic(self.path, json.dumps(data, indent=2) + "\n")
             entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "by": who(by), "flag": name}
             entry |= {"old": _summary(old), "new": _summary(new), "reason": reason}
+            write_text_atomic(self.path, json.dumps(data, indent=2) + "\n")
             self._audit(entry)
         return entry
 
@@ -149,6 +150,10 @@ def _check_flags(path: Path, data: Any) -> None:
             raise FlagError(f"flag file {path} has no flag {name} (an object)", "add it, or delete the file")
         if (state := flag.get("state")) not in STATES:
             raise FlagError(f"flag {name} in {path} has state {state!r}", "use ENABLED or DISABLED")
+        try:
+            percent_of(flag)
+        except (AttributeError, TypeError, ValueError, IndexError):
+            raise FlagError(f"flag {name} in {path} has a rollout plancoder cannot read", REWRITE_FLAG) from None
 
 
 def _ends_mid_line(handle: Any) -> bool:

@@ -7,7 +7,10 @@ repository. Resolving the path does not create it.
 import os
 from pathlib import Path
 
+from plancoder.errors import PlancoderError
+
 HOME_ENV = "PLANCODER_HOME"
+FIX_HOME = f"set {HOME_ENV} to a writable directory"
 
 
 def data_dir() -> Path:
@@ -16,8 +19,18 @@ def data_dir() -> Path:
     return Path(configured).expanduser() if configured else Path.home() / ".plancoder"
 
 
-def ensure_data_dir() -> Path:
-    """The data directory, created if needed."""
+def check_data_dir_path() -> None:
+    """A data directory path that names something other than a directory is a clear error (nothing is created)."""
     path = data_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        raise PlancoderError(f"the data directory {path} is not a directory", FIX_HOME)
+
+
+def ensure_data_dir() -> Path:
+    """The data directory, created if needed; a clear error when it cannot be (a file, no permission)."""
+    path = data_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PlancoderError(f"the data directory {path} cannot be created: {error.strerror}", FIX_HOME) from None
     return path

@@ -31,7 +31,7 @@ class Jobs:
     """Submit work, read how it went; ``queue`` gives the database (resolved on first use)."""
 
     def __init__(self, queue: Callable[[], ReviewQueue], workers: int = 1) -> None:
-        self._queue, self._swept = queue, False
+        self._queue, self._swept, self._sweeping = queue, False, threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="plancoder-job")
         self.finished: dict[str, threading.Event] = {}
 
@@ -39,9 +39,10 @@ class Jobs:
     def db(self) -> ReviewQueue:
         """The database; the first use marks the previous process's unfinished jobs ``interrupted``."""
         queue = self._queue()
-        if not self._swept:
-            self._interrupt_leftovers(queue)
-            self._swept = True
+        with self._sweeping:  # once: a second sweep would mark the first request's new job interrupted
+            if not self._swept:
+                self._interrupt_leftovers(queue)
+                self._swept = True
         return queue
 
     def _interrupt_leftovers(self, queue: ReviewQueue) -> None:

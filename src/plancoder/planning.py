@@ -4,13 +4,13 @@ Score = 0.4 validity (0 violations) + 0.3 coverage of required steps + 0.2 requi
 + 0.1 economy (at most ``max_steps``), minus 0.2 per forbidden phrase, floored at 0.
 """
 
-import json
 from pathlib import Path
 from typing import Any
 
 import dspy
 
 from plancoder.constitution import finding_lines
+from plancoder.datasets import in_split, read_entries
 from plancoder.errors import PlancoderError
 from plancoder.guards import CUT_OFF, ECHOED, UNPARSED
 from plancoder.plan import Plan, unlinked_steps, validate
@@ -28,16 +28,11 @@ def tasks_path() -> Path:
 def load_tasks(path: Path | None = None, split: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Planning tasks, optionally one split and the first ``limit``."""
     source = path or tasks_path()
-    try:
-        tasks = json.loads(source.read_text())["tasks"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise PlancoderError(
-            f"cannot read planning tasks {source}: {error}", "pass a valid planning_tasks.json"
-        ) from None
-    chosen = [t for t in tasks if split is None or t.get("split") == split]
+    tasks = read_entries(source, "tasks", "planning tasks", "pass a valid planning_tasks.json")
+    chosen = in_split(tasks, split, limit)
     if not chosen:
         raise PlancoderError(f"no planning tasks{' in split ' + split if split else ''} in {source}", "check --split")
-    return chosen[:limit] if limit else chosen
+    return chosen
 
 
 def _text(step: Any) -> str:

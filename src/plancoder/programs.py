@@ -22,11 +22,13 @@ from plancoder.flags import FlagEvaluator, FlagFile
 from plancoder.metrics import coder_metric
 from plancoder.planning import load_tasks, planner_metric
 from plancoder.planning_run import make_planner, planner_task
-from plancoder.registry import BASELINE, Registry
+from plancoder.registry import BASELINE, Registry, Version
 from plancoder.runtime import Runtime
 from plancoder.suite import load_bugs, materialized
 
 log = logging.getLogger(__name__)
+BUILT_IN = {"kind": "built-in"}
+"""The metadata of the baseline that the code builds, before any optimizer run saved one."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,14 @@ def load_version(runtime: Runtime, role: str, version: str) -> dspy.Module:
     if version == BASELINE:
         return program
     return registry_for(runtime, role).load_into(program, version)
+
+
+def saved_or_built_in(runtime: Runtime, role: str, version: str) -> Version:
+    """A saved version; the baseline as the code builds it when no baseline was saved (no optimizer run yet)."""
+    registry = registry_for(runtime, role)
+    if version == BASELINE and BASELINE not in registry.ids():
+        return Version(BASELINE, BUILT_IN, role_program(role).build(runtime).dump_state())
+    return registry.get(version)
 
 
 def budget_limits(registry: Registry, version: str) -> dict[str, tuple[float | None, float]]:

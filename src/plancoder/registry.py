@@ -79,14 +79,17 @@ class Registry:
         path = self.path(version)
         try:
             data = json.loads(path.read_text())
-            return Version(data["id"], data["metadata"], data["state"])
+            saved = Version(data["id"], data["metadata"], data["state"])
         except FileNotFoundError:
             known = ", ".join(self.ids()) or "none yet"
             raise RegistryError(
                 f"{self.role} has no version '{version}' (saved: {known})", "see plancoder programs list"
             ) from None
-        except (ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError) as error:
             raise RegistryError(f"{path} is not a program version: {error}", "restore it or delete it") from None
+        if not isinstance(saved.metadata, dict) or not isinstance(saved.state, dict):
+            raise RegistryError(f"{path} is not a program version: metadata and state must be objects", "restore it")
+        return saved
 
     def load_into(self, program: dspy.Module, version: str) -> dspy.Module:
         """Load a saved state into a freshly built ``program``; refuse another DSPy minor version's state."""

@@ -27,6 +27,9 @@ from plancoder.errors import PlancoderError
 PENDING, APPROVED, EDITED, REJECTED, EXPIRED = "pending", "approved", "edited", "rejected", "expired"
 DECISIONS = {"approve": APPROVED, "edit": EDITED, "reject": REJECTED}
 SHIPPABLE = (APPROVED, EDITED)
+STATUSES = (PENDING, APPROVED, EDITED, REJECTED, EXPIRED)
+ROLES = ("planner", "coder")
+MAX_ITEM_ID = 2**63 - 1  # the largest id a database integer column holds
 CONNECT_RETRY_DELAYS_S = (0.05, 0.2, 0.5)
 log = logging.getLogger(__name__)
 
@@ -229,6 +232,8 @@ class ReviewQueue:
         return len(due)
 
     def list(self, status: str | None = None, role: str | None = None) -> list[Item]:
+        _check_filter("status", status, STATUSES)
+        _check_filter("role", role, ROLES)
         self.expire()
         query = sa.select(items).order_by(items.c.id)
         if status:
@@ -276,6 +281,12 @@ class ReviewQueue:
         with self.reading() as db:
             rows = db.execute(sa.select(events).where(events.c.item_id == item_id).order_by(events.c.id))
             return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in r._mapping.items()} for r in rows]
+
+
+def _check_filter(name: str, value: str | None, known: tuple[str, ...]) -> None:
+    """A filter that matches nothing by construction (a typo) is an error, not an empty queue."""
+    if value is not None and value not in known:
+        raise PlancoderError(f"unknown {name} '{value}'", f"use one of: {', '.join(known)}")
 
 
 def _settled(item: Item, target: str, action: str) -> Item | None:

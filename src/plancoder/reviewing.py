@@ -9,6 +9,7 @@ and an approved fix is applied only after its tests pass again on the current fi
 import functools
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -39,6 +40,7 @@ def queue_for(runtime: Runtime) -> ReviewQueue:
 
 
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=8)
@@ -56,7 +58,10 @@ def held(runtime: Runtime, role: str, done: bool, score: float, enqueue: Callabl
     if done and score >= threshold:
         return None
     review_id = enqueue()
-    export_queue_depth(runtime)
+    try:
+        export_queue_depth(runtime)
+    except Exception as error:  # the item is queued; a gauge must not lose the caller its review id
+        log.warning("review queue depth not exported: %s", error)
     return review_id
 
 
@@ -166,12 +171,22 @@ def shipped_code(item: Item) -> str:
     output = item.shipped_output
     if output.get("fixed_code"):
         return output["fixed_code"]
-    original = (Path(item.input["project"]) / item.input["file"]).read_text(encoding="utf-8")
     try:
-        return replace_function(original, output["function_name"], output["fixed_function"])
+        return replace_function(_original(item), output["function_name"], output["fixed_function"])
     except (EditError, KeyError) as error:
         raise ReviewError(
             f"review item {item.id} has no applicable fix: {error}", "edit it with a whole file"
+        ) from None
+
+
+def _original(item: Item) -> str:
+    """The file a Coder item fixes, as it is now."""
+    path = Path(item.input["project"]) / item.input["file"]
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReviewError(
+            f"the file {path} of review item {item.id} cannot be read: {error}", "reject the item"
         ) from None
 
 
@@ -183,7 +198,7 @@ def apply_fix(runtime: Runtime, item_id: int) -> Path:
     if item.status not in SHIPPABLE:
         raise ReviewError(f"review item {item_id} is {item.status}", "only approved or edited fixes are applied")
     target = Path(item.input["project"]) / item.input["file"]
-    if digest(target.read_text(encoding="utf-8")) != item.input["original_sha256"]:
+    if digest(_original(item)) != item.input["original_sha256"]:
         raise PlancoderError(f"{target} changed since the fix was proposed", "run plancoder fix again")
     code = shipped_code(item)
     _tests_pass(item, code, sandbox_limits(runtime))

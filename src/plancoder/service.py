@@ -15,6 +15,7 @@ import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from plancoder.errors import PlancoderError
 from plancoder.jobs import DONE, FAILED, QUEUED, Jobs
-from plancoder.review import ReviewError
+from plancoder.review import MAX_ITEM_ID, ReviewError
 from plancoder.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Decision(_Body):
     comment: str = Field(default="", max_length=4000)
 
 
+ItemId = Annotated[int, FastPath(ge=1, le=MAX_ITEM_ID, description="The review item's id.")]
 WaitParam = Annotated[float, Query(ge=0, le=30, description="Seconds to wait for the result before a 202.")]
 
 
@@ -101,6 +103,8 @@ def _add_guards(app: FastAPI, max_body_bytes: int) -> None:
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Any) -> Response:
         length = request.headers.get("content-length")
+        if length is None and "transfer-encoding" in request.headers:  # a chunked body's size is known too late
+            return _error(411, "a body needs a Content-Length header", "send the body in one piece")
         if length and (not length.isdigit() or int(length) > max_body_bytes):
             return _error(413, f"the body is over {max_body_bytes:,} bytes", "send less")
         return await call_next(request)
@@ -231,10 +235,10 @@ def _add_review_routes(app: FastAPI, authorized: Any) -> None:
         return [item.as_dict() for item in queue_for(app.state.runtime).list(status, role)]
 
     @app.get("/reviews/{item_id}")
-    def review(item_id: int) -> dict[str, Any]:
+    def review(item_id: ItemId) -> dict[str, Any]:
         queue = queue_for(app.state.runtime)
         return queue.get(item_id).as_dict() | {"events": queue.events(item_id)}
 
     @app.post("/reviews/{item_id}/decision", dependencies=[authorized])
-    def decide(item_id: int, body: Decision) -> dict[str, Any]:
+    def decide(item_id: ItemId, body: Decision) -> dict[str, Any]:
         return queue_for(app.state.runtime).decide(item_id, body.action, body.by, body.comment).as_dict()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from plancoder.atomic import write_text_atomic
+from plancoder.datasets import in_split, read_entries
 from plancoder.errors import PlancoderError
 from plancoder.seeding import seed_file
 
@@ -69,17 +70,13 @@ def write_suite(suite: dict[str, Any], path: Path | None = None) -> Path:
 def load_bugs(path: Path | None = None, split: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Bugs of a suite file (the built-in one by default), optionally one split and the first ``limit``."""
     source = path or suite_path()
-    try:
-        suite = json.loads(source.read_text())
-        bugs = suite["bugs"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise PlancoderError(f"cannot read bug suite {source}: {error}", "pass a file written by seed-bugs") from None
+    bugs = read_entries(source, "bugs", "bug suite", "pass a file written by seed-bugs")
     if split is not None and split not in SPLITS:
         raise PlancoderError(f"unknown split '{split}'", f"use one of: {', '.join(SPLITS)}")
-    chosen = [b for b in bugs if split is None or b.get("split") == split]
+    chosen = in_split(bugs, split, limit)
     if not chosen:
         raise PlancoderError(f"the suite {source} has no bugs{' in split ' + split if split else ''}", "seed some")
-    return chosen[:limit] if limit else chosen
+    return chosen
 
 
 DEMO_BUG = "two_pointers-comparison_swap-L9"

@@ -1,0 +1,83 @@
+"""Bad input and broken files on the command line: one line on stderr, exit 1, nothing changed."""
+
+import json
+
+import pytest
+
+from plancoder import cli
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "home"
+
+
+def run_main(monkeypatch, capsys, *args, stream="err"):
+    """``plancoder ARGS`` through the real entry point: (exit code, stderr or stdout)."""
+    monkeypatch.setattr("sys.argv", ["plancoder", *args])
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    return caught.value.code, getattr(capsys.readouterr(), stream)
+
+
+def test_a_data_directory_that_is_a_file_is_named(home, monkeypatch, capsys):
+    home.write_text("not a directory")
+    code, err = run_main(monkeypatch, capsys, "flags")
+    assert (
+        code == 1
+        and err
+        == f"error: the data directory {home} is not a directory (fix: set PLANCODER_HOME to a writable directory)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["review", "list", "--status", "bogus"], "error: unknown status 'bogus' (fix: use one of: pending, approved"),
+        (["review", "list", "--role", "writer"], "error: unknown role 'writer' (fix: use one of: planner, coder)"),
+        (["programs", "list", "--config", "source.toml"], "error: source.toml: unknown key 'source'"),
+    ],
+)
+def test_bad_filters_and_keys_are_errors_not_empty_answers(home, monkeypatch, capsys, tmp_path, args, message):
+    (tmp_path / "source.toml").write_text('source = "mine"\n')
+    code, err = run_main(monkeypatch, capsys, *args)
+    assert code == 1 and err.startswith(message) and err.count("\n") == 1
+
+
+def test_a_flag_file_plancoder_cannot_read_is_left_as_it_was(home, monkeypatch, capsys):
+    flags = home / "flags.json"
+    home.mkdir()
+    data = json.loads((cli.Path(cli.__file__).parent / "flags.json").read_text())
+    flag = data["flags"]["OPTIMIZE_PLANNER"]
+    flag |= {"state": "ENABLED", "targeting": {"fractional": [{}, ["on", "x"], ["off", 90]]}}
+    flags.write_text(json.dumps(data))
+    code, err = run_main(monkeypatch, capsys, "rollout", "--role", "planner", "--percent", "20")
+    assert code == 1 and "flag OPTIMIZE_PLANNER in" in err and "has a rollout plancoder cannot read" in err
+    assert json.loads(flags.read_text()) == data and not (home / "flags_audit.jsonl").exists()
+
+
+def test_file_system_and_unexpected_errors_are_one_line(home, monkeypatch, capsys, tmp_path):
+    code, err = run_main(monkeypatch, capsys, "report", "--input", str(tmp_path / "none.json"))
+    assert code == 1 and err.startswith("error: ") and "Traceback" not in err
+    monkeypatch.setattr("plancoder.cli_review.who", lambda by: 1 / 0)
+    code, err = run_main(monkeypatch, capsys, "review", "approve", "1")
+    assert code == 1 and err == (
+        "error: internal error: ZeroDivisionError: division by zero "
+        "(fix: set PLANCODER_DEBUG=1 for the traceback and report it)\n"
+    )
+    monkeypatch.setenv("PLANCODER_DEBUG", "1")
+    monkeypatch.setattr("sys.argv", ["plancoder", "review", "approve", "1"])
+    with pytest.raises(ZeroDivisionError):
+        cli.main()
+
+
+def test_the_built_in_baseline_can_be_shown_before_any_run_saved_one(home, monkeypatch, capsys):
+    code, out = run_main(monkeypatch, capsys, "programs", "show", "coder", "baseline", stream="out")
+    shown = json.loads(out)
+    assert (
+        code == 0
+        and shown["metadata"] == {"kind": "built-in"}
+        and "Fix the bug" in next(iter(shown["instructions"].values()))
+    )
