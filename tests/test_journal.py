@@ -44,7 +44,7 @@ def test_progress_from_another_model_is_not_resumed(tmp_path):
     assert "drop --resume to start over" in raised.value.fix
 
 
-def interrupted_eval(tmp_path, monkeypatch) -> tuple[list[str], Script, list[str]]:
+def interrupted_eval(tmp_path, monkeypatch, extra=()) -> tuple[list[str], Script, list[str]]:
     """A Planner evaluation of two tasks stopped by Ctrl-C on the second: its args, model script and run tasks."""
     monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     suite = tmp_path / "tasks.json"
@@ -60,7 +60,7 @@ def interrupted_eval(tmp_path, monkeypatch) -> tuple[list[str], Script, list[str
     monkeypatch.setattr(evaluate, "planner_task", interrupted_on_the_second)
     args = ["eval", "--role", "planner", "--suite", str(suite), "--out-dir", str(tmp_path / "eval")]
     script = Script([PLAN_REPLY, PLAN_REPLY])  # one answer per task: a finished task planned again runs out
-    args += ["--model", script.spec]
+    args += ["--model", script.spec, *extra]
     stopped = runner.invoke(cli.app, args)
     assert stopped.exit_code == 130 and ran == [TASK["id"]]
     assert "interrupted: the finished tasks are kept; run the same command with --resume" in stopped.output
@@ -87,3 +87,17 @@ def test_eval_progress_made_with_another_token_cap_is_not_resumed(tmp_path, monk
     refused = runner.invoke(cli.app, [*args, "--resume", "--config", str(config)])
     assert refused.exit_code == 1 and "it differs in: sampling" in str(refused.exception)
     assert len(list((tmp_path / "home" / "eval_progress").iterdir())) == 1  # the saved progress is kept
+
+
+def test_progress_made_under_another_constitution_text_is_not_resumed(tmp_path, monkeypatch):
+    """The same path with other articles gives other feedback and verdicts: the text is what counts."""
+    from plancoder.constitution import default_path
+
+    constitution = tmp_path / "constitution.md"
+    constitution.write_text(default_path().read_text())
+    config = tmp_path / "plancoder.toml"
+    config.write_text(f'[constitution]\npath = "{constitution}"\n')
+    args, _, _ = interrupted_eval(tmp_path, monkeypatch, ["--config", str(config)])
+    constitution.write_text(default_path().read_text().replace("- **Enforcement:** soft", "- **Enforcement:** hard", 1))
+    refused = runner.invoke(cli.app, [*args, "--resume"])
+    assert refused.exit_code == 1 and "it differs in: constitution" in str(refused.exception)

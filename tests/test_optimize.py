@@ -257,3 +257,19 @@ def test_no_rollout_is_copied_while_gepa_runs_and_dspy_is_left_as_it_was():
     with no_straggler_copies():
         assert ParallelExecutor(num_threads=1).timeout == 0  # no second copy of a rollout over 120 s
     assert ParallelExecutor(num_threads=1).timeout == 120
+
+
+def test_the_hard_stop_is_not_swallowed_by_a_loop_that_catches_every_exception():
+    """GEPA's engine logs an iteration's Exception and goes on; the hard stop must end it anyway."""
+    import time as clock
+
+    from plancoder.optimize import HardStop, hard_stop
+
+    started = clock.monotonic()
+    with pytest.raises(HardStop), hard_stop(0.2):
+        while clock.monotonic() - started < 5:
+            try:
+                clock.sleep(0.05)
+            except Exception:  # what gepa's engine does with an iteration's error
+                continue
+    assert clock.monotonic() - started < 2

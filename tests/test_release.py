@@ -78,3 +78,20 @@ def test_repeated_draws_are_averaged_per_task_before_the_gain_bound():
     assert gain_lower_bound({"baseline": base, "1": same}, "1", 0.9) == 0.0
     assert gain_lower_bound({"baseline": base[::3], "1": same[::3]}, "1", 0.9) < 0  # first draws alone
     assert totals(base)["tasks"] == 4 and totals(base)["draws"] == 12
+
+
+def test_a_candidate_a_hair_over_a_cap_is_over_it():
+    """x1.2004 rounds to x1.200 for a report, but the cap judges the measured ratio."""
+    from plancoder.release import ratios
+
+    measured = ratios({"latency_s": 12.004, "tokens": 1250.4}, {"latency_s": 10.0, "tokens": 1000.0})
+    assert measured["latency_ratio"] > 1.20 and measured["token_ratio"] > 1.25
+
+
+def test_a_task_whose_every_model_failed_counts_with_its_time_and_no_tokens():
+    from plancoder.release import totals
+
+    failed = {"score": 0.0, "tokens": {}, "latency_s": 3.0}  # as journals recorded it before: resumable now
+    done = {"score": 1.0, "tokens": {"total_tokens": 100}, "latency_s": 1.0, "id": "b"}
+    measured = totals([{**failed, "id": "a"}, done])
+    assert (measured["score"], measured["tokens"], measured["latency_s"]) == (0.5, 50.0, 2.0)

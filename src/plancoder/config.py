@@ -189,8 +189,12 @@ ANSWER_SETTINGS = ("sampling", "local", "role_settings", "constitution")
 def answer_settings(settings: Settings, role: str) -> dict[str, Any]:
     """The settings besides the request that a role's answers and scores depend on: a report records them,
     and a run resumes only where they are the same (another token cap or seed would give other answers)."""
+    from plancoder.constitution import text_digest
+
     sections = (settings.sampling, settings.local, getattr(settings, role), settings.constitution)
-    return {key: section.model_dump() for key, section in zip(ANSWER_SETTINGS, sections, strict=True)}
+    found = {key: section.model_dump() for key, section in zip(ANSWER_SETTINGS, sections, strict=True)}
+    found["constitution"]["sha256"] = text_digest(settings.constitution.path or None)  # its text, not its path
+    return found
 
 
 def _defaults() -> dict[str, Any]:

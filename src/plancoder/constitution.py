@@ -6,6 +6,7 @@ plugin ``plancoder.testing`` reports which articles passing tests validate.
 """
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -157,6 +158,15 @@ def load_constitution(path: Path | str | None = None) -> Constitution:
         raise ConstitutionError(
             f"cannot read the constitution {source}: {error}", "give a readable UTF-8 file"
         ) from None
+
+
+def text_digest(path: Path | str | None = None) -> str:
+    """sha256 of the constitution's text (the packaged one by default): what a run's answers depend on."""
+    source = Path(path) if path else default_path()
+    try:
+        return hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError as error:
+        raise ConstitutionError(f"cannot read the constitution {source}: {error}", "give a readable file") from None
 
 
 def parse(text: str, source: str = "constitution.md") -> Constitution:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from plancoder.journal import Journal, journal_path
 from plancoder.metrics import coder_metric, unchanged_count
 from plancoder.planning_run import make_planner, planner_task, summarize_plans
 from plancoder.runtime import Runtime
+from plancoder.serving import total_tokens
 from plancoder.stats import mean_interval, wilson_interval
 from plancoder.suite import SUITE_VERSION, materialized
 from plancoder.tracking import Run, tracked_run
@@ -32,11 +34,13 @@ def coder_task(
     runtime: Runtime, bug: dict[str, Any], coder: Coder, model: str | None, version: str = "baseline"
 ) -> dict[str, Any]:
     """Run the Coder (``version`` of its program) on one seeded bug; a crash of the role is a failed task."""
+    started = time.perf_counter()
     with materialized(bug) as project:
         try:
             report = fix_file(runtime, project, bug["file"], bug["test_cmd"], model=model, coder=coder, version=version)
-        except PlancoderError as error:
-            report = FixReport(False, 0, "", None, 0.0, {}, 0.0, "", history=[{"error": str(error)}])
+        except PlancoderError as error:  # every model failed: no answer, so no tokens; the time spent counts
+            spent = round(time.perf_counter() - started, 3)
+            report = FixReport(False, 0, "", None, 0.0, total_tokens(None), spent, "", history=[{"error": str(error)}])
     gold = dspy.Example(bug=bug)
     judged = coder_metric(gold, dspy.Prediction(**report.as_dict()))
     task = {key: bug.get(key) for key in BUG_KEYS}

@@ -31,6 +31,7 @@ import dspy
 from plancoder import __version__
 from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
 from plancoder.config import answer_settings
+from plancoder.errors import PlancoderError
 from plancoder.evaluate import data_hash
 from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
@@ -48,17 +49,25 @@ MEASURED = "measured"
 HARD_STOP_FACTOR = 1.5
 """GEPA ends itself once the gated calls return at once; if it loops anyway (every rollout failing before
 the metric counts it), the run is interrupted at this multiple of the wall-time cap."""
+STUCK_FIX = (
+    "see the log for why every rollout failed; the answers so far are saved, so --resume does not ask them again"
+)
+
+
+class HardStop(BaseException):
+    """The optimizer ran past its hard stop. A ``BaseException``, as ``KeyboardInterrupt`` is: GEPA's loop
+    catches every ``Exception`` of an iteration, logs it and goes on, which would swallow the stop."""
 
 
 @contextlib.contextmanager
 def hard_stop(seconds: float) -> Iterator[None]:
-    """Raise ``BudgetExhausted`` in the main thread after ``seconds`` (a no-op off the main thread)."""
+    """Raise ``HardStop`` in the main thread after ``seconds`` (a no-op off the main thread)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum: int, frame: Any) -> None:
-        raise BudgetExhausted(f"the optimizer did not end within {seconds / 60:.1f} min")
+        raise HardStop(f"the optimizer did not end within {seconds / 60:.1f} min")
 
     previous = signal.signal(signal.SIGALRM, interrupt)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -233,8 +242,12 @@ def search(
     meter = Meter(budget.optimizer)
     answers = Answers(steps, meter)  # a resumed run's clock is where the interrupted one was
     started = time.time()
-    with recording(answers), hard_stop(budget.optimizer.max_wall_minutes * HARD_STOP_FACTOR * 60):
-        compiled, proposer = run_gepa(runtime, role, budget, data, meter)
+    try:
+        with recording(answers), hard_stop(budget.optimizer.max_wall_minutes * HARD_STOP_FACTOR * 60):
+            compiled, proposer = run_gepa(runtime, role, budget, data, meter)
+    except HardStop as stop:
+        why = f"{stop} (x{HARD_STOP_FACTOR} the wall cap); {meter.stopped or 'no cap reached'}"
+        raise PlancoderError(why, STUCK_FIX) from None
     results = compiled.detailed_results
     return {
         "candidates": candidate_instructions(results, frontier(results)),

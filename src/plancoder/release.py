@@ -79,7 +79,7 @@ def totals(records: list[dict[str, Any]]) -> dict[str, float]:
         "tasks": len(task_scores(records)),
         "draws": len(records),
         "score": round(sum(r["score"] for r in records) / count, 4),
-        "tokens": round(sum(r["tokens"]["total_tokens"] for r in records) / count, 1),
+        "tokens": round(sum(r["tokens"].get("total_tokens", 0) for r in records) / count, 1),
         "latency_s": round(sum(r["latency_s"] for r in records) / count, 3),
         "shipped": len(shipped),
         "shipped_hard_findings": sum(1 for r in shipped for f in r.get("constitution") or [] if f.get("hard")),
@@ -88,8 +88,10 @@ def totals(records: list[dict[str, Any]]) -> dict[str, float]:
 
 
 def ratios(candidate: dict[str, float], baseline: dict[str, float]) -> dict[str, float]:
+    """Candidate over baseline, unrounded: the caps judge these (x1.2004 is over x1.20); reports round them."""
+
     def ratio(key: str) -> float:
-        return round(candidate[key] / baseline[key], 3) if baseline[key] else float("inf")
+        return candidate[key] / baseline[key] if baseline[key] else float("inf")
 
     return {"latency_ratio": ratio("latency_s"), "token_ratio": ratio("tokens")}
 
@@ -155,7 +157,7 @@ def _judge(
         "index": index,
         "instructions": instructions,
         "totals": cand,
-        "ratios": ratios(cand, base),
+        "ratios": {name: round(value, 4) for name, value in ratios(cand, base).items()},  # judged unrounded
         "gain_lower_bound": low,
         "constitution": findings,
         "accepted": not reasons,
