@@ -75,6 +75,16 @@ def test_a_proposal_that_changes_nothing_is_called_unchanged_not_a_rewrite(proje
 
 
 @pytest.mark.article("III")
+def test_skipping_the_failing_test_is_not_a_fix(project):
+    """pytest exits 0 when the failing test is skipped; the Coder must see that two tests did not pass."""
+    skipping = 'def add(a, b):\n    """Sum of a and b."""\n    import pytest\n\n    pytest.skip("later")\n'
+    result, script = run_coder(project, [fix_reply(skipping), fix_reply(GOOD)])
+    assert result.passed and [a["passed"] for a in result.history] == [False, True]
+    second_prompt = script.calls[1]["messages"][-1]["content"]
+    assert "only 1 tests passed where 3 ran before the fix" in second_prompt
+
+
+@pytest.mark.article("III")
 def test_attempts_are_bounded_and_a_failing_fix_is_not_offered(project):
     result, _ = run_coder(project, [fix_reply(WRONG)] * 2, max_attempts=2)
     assert not result.passed and result.attempts == 2

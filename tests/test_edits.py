@@ -59,3 +59,41 @@ def test_strip_fences_and_diff():
     assert strip_fences("def f():\n    pass\n") == "def f():\n    pass"
     diff = unified_diff("a = 1\n", "a = 2\n", "m.py")
     assert diff.startswith("--- a/m.py\n+++ b/m.py\n") and "-a = 1\n+a = 2\n" in diff
+
+
+def test_a_form_feed_does_not_move_the_edit():
+    """``splitlines`` splits at form feeds too, ``ast`` counts only newlines: the edit must land on the function."""
+    source = "def a():\n    return 1\n\x0c\ndef b():\n    return 2\n"
+    assert (
+        replace_function(source, "b", "def b():\n    return 20\n")
+        == "def a():\n    return 1\n\x0c\ndef b():\n    return 20\n"
+    )
+
+
+def test_a_name_defined_twice_is_refused_not_guessed():
+    getter = "    @property\n    def x(self):\n        return self._x\n"
+    source = f"class C:\n{getter}\n    @x.setter\n    def x(self, v):\n        self._x = v\n"
+    with pytest.raises(EditError, match=r"`C.x` is defined 2 times \(lines 3, 7\)"):
+        replace_function(source, "C.x", "def x(self):\n    return self._x + 1\n")
+
+
+def test_decorators_stay_when_the_new_definition_has_none():
+    source = "import functools\n\n\n@functools.cache\ndef f(n):\n    return n - 1\n"
+    fixed = replace_function(source, "f", "def f(n):\n    return n + 1\n")
+    assert fixed == "import functools\n\n\n@functools.cache\ndef f(n):\n    return n + 1\n"
+
+
+def test_a_multi_line_string_in_a_method_keeps_its_text():
+    source = 'class C:\n    def title(self):\n        return "x"\n'
+    new = 'def title(self):\n    return """Title\n-----\n"""\n'
+    fixed = replace_function(source, "C.title", new)
+    namespace = {}
+    exec(fixed, namespace)
+    assert namespace["C"]().title() == "Title\n-----\n"
+
+
+def test_code_that_runs_on_import_is_refused_imports_are_kept():
+    source = "def f():\n    return 1\n"
+    with pytest.raises(EditError, match="line 1 is other code"):
+        replace_function(source, "f", "LIMIT = 1000\ndef f():\n    return LIMIT\n")
+    assert "import math" in replace_function(source, "f", "import math\n\ndef f():\n    return math.floor(1.5)\n")

@@ -169,6 +169,9 @@ def test_the_overhead_of_a_run_is_well_under_a_second(project: Path) -> None:
         ("tests/helpers.py", True),
         ("pkg/tests/data/case.json", True),
         ("./tests/x.py", True),
+        ("app/tests.py", True),  # Django
+        ("test/helpers.py", True),
+        ("pkg/testing/fixtures.py", True),
         ("calc.py", False),
         ("testing.py", False),
         ("test_data.txt", False),

@@ -19,10 +19,11 @@ from dspy.utils.exceptions import AdapterParseError
 from plancoder import sandbox
 from plancoder.checks import CODER_SAYS_ITSELF, CoderOutput
 from plancoder.constitution import Constitution, finding_lines, load_constitution
-from plancoder.edits import EditError, functions, replace_function, same_code, unified_diff
+from plancoder.edits import EditError, functions, replace_function, same_code, source_lines, unified_diff
 from plancoder.errors import PlancoderError
 from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
+from plancoder.source_files import read_source
 
 OUTPUT_TAIL = 3000
 RUN_TIMES = (
@@ -74,6 +75,34 @@ def pytest_counts(output: str) -> tuple[int, int]:
     return count("passed"), count("failed") + count("error")
 
 
+SUMMARY = re.compile(r"\b(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)\b")
+
+
+def summary_counts(output: str) -> dict[str, int] | None:
+    """Outcome counts of pytest's last summary line ("1 failed, 3 passed in 0.1s"); None without one."""
+    lines = [line for line in output.splitlines() if SUMMARY.search(line) and re.search(r" in [\d.]+s", line)]
+    if not lines:
+        return None
+    counts = dict.fromkeys(("passed", "failed", "error", "skipped", "xfailed", "xpassed"), 0)
+    for number, outcome in SUMMARY.findall(lines[-1]):
+        counts[outcome.removesuffix("s") if outcome == "errors" else outcome] += int(number)
+    return counts
+
+
+def hollow_pass(initial: TestRun, run: TestRun) -> str:
+    """Why a run that exits 0 does not prove the fix ("" when it does): fewer tests pass than ran before
+    the fix, or a test is now skipped or expected to fail. Without pytest's summary the exit code decides."""
+    before, after = summary_counts(initial.output), summary_counts(run.output)
+    if before is None or after is None:
+        return ""
+    ran = before["passed"] + before["failed"] + before["error"]
+    if after["passed"] < ran:
+        return f"only {after['passed']} tests passed where {ran} ran before the fix; every test must run and pass"
+    if after["skipped"] + after["xfailed"] > before["skipped"] + before["xfailed"]:
+        return "a test is now skipped or expected to fail instead of passing; fix the code, do not skip the test"
+    return ""
+
+
 def run_score(run: TestRun) -> float:
     """1.0 when the tests pass; otherwise half the share of tests that pass (never above 0.5)."""
     if run.passed:
@@ -106,11 +135,16 @@ class Workspace:
 
     def __init__(self, project: Path, file: str, test_cmd: str, limits: Limits) -> None:
         self.project, self.file, self.test_cmd, self.limits = project, file, test_cmd, limits
-        self.original = (project / file).read_text(encoding="utf-8")
+        self.original, self.style = read_source(project / file)
+        self.initial: TestRun | None = None  # the run before any change: what a fix must make pass
 
     def run(self, source: str | None = None) -> TestRun:
         changes = None if source is None else {self.file: source}
         return sandbox.run_tests(self.project, self.test_cmd, changes=changes, limits=self.limits)
+
+    def hollow(self, run: TestRun) -> str:
+        """Why a passing ``run`` does not prove a fix ("" when it does; see ``hollow_pass``)."""
+        return hollow_pass(self.initial, run) if run.passed and self.initial else ""
 
     def candidate(self, function_name: str, fixed_function: str) -> str:
         return replace_function(self.original, function_name, fixed_function)
@@ -121,7 +155,7 @@ class Workspace:
         if name not in known:
             return f"no function `{name}`; functions: {', '.join(known)}"
         node = known[name]
-        return "\n".join(self.original.splitlines()[node.lineno - 1 : node.end_lineno])
+        return "".join(source_lines(self.original)[node.lineno - 1 : node.end_lineno]).rstrip("\n")
 
     def try_fix(self, function_name: str, fixed_function: str) -> str:
         """Apply a fixed function to a copy and run the tests: 'PASSED' or what failed."""
@@ -129,7 +163,8 @@ class Workspace:
             run = self.run(self.candidate(function_name, fixed_function))
         except EditError as error:
             return f"could not apply: {error}"
-        return "PASSED" if run.passed else for_model(run.output)
+        hollow = self.hollow(run)
+        return "PASSED" if run.passed and not hollow else hollow or for_model(run.output)
 
 
 @dataclass
@@ -190,7 +225,7 @@ class Coder(dspy.Module):
 
     def forward(self, project: str, file: str, test_cmd: str, task: str = "") -> dspy.Prediction:
         workspace = Workspace(Path(project), file, test_cmd, self.limits)
-        initial = check_initial_run(workspace.run())
+        initial = workspace.initial = check_initial_run(workspace.run())
         if initial.passed:
             return _result(workspace, initial, [], already_passing=True)
         session = Session(workspace)
@@ -233,8 +268,9 @@ class Coder(dspy.Module):
             attempt.error = str(error)
             return None
         run = workspace.run(candidate)
-        attempt.tests_passed, attempt.score = run.passed, run_score(run)
-        attempt.test_output = run.output[-OUTPUT_TAIL:]
+        hollow = workspace.hollow(run)
+        attempt.tests_passed, attempt.score = run.passed and not hollow, 0.0 if hollow else run_score(run)
+        attempt.test_output = (f"{hollow}\n" if hollow else "") + run.output[-OUTPUT_TAIL:]
         attempt.diff = unified_diff(workspace.original, candidate, workspace.file)
         attempt.unchanged = same_code(workspace.original, candidate)
         return candidate
@@ -336,7 +372,7 @@ def check_target(project: Path, file: str) -> str:
     if is_test_path(relative):
         raise CoderError(f"{file} is a test file; tests are read-only to the Coder", "give the file under test")
     try:
-        ast.parse((project / relative).read_text(encoding="utf-8"))
+        ast.parse(read_source(project / relative)[0])
     except (SyntaxError, UnicodeDecodeError) as error:
         raise CoderError(
             f"{file} cannot be parsed before any change: {error}",

@@ -10,11 +10,15 @@ function of the same name (``name`` or ``Class.name``) in place.
 
 import ast
 import difflib
+import io
 import re
-import textwrap
+import tokenize
 
 from plancoder.errors import PlancoderError
 
+FSTRING_START = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12 tokenizes f-strings in parts
+FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
+Definition = ast.FunctionDef | ast.AsyncFunctionDef
 FENCE = re.compile(r"```[a-zA-Z0-9_-]*\n(.*?)```", re.DOTALL)
 
 
@@ -28,16 +32,21 @@ def strip_fences(text: str) -> str:
     return (match.group(1) if match else text).strip("\n")
 
 
-def functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-    """Top-level functions by name, and methods as ``Class.method``."""
-    found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+def functions(tree: ast.Module) -> dict[str, Definition]:
+    """Top-level functions by name, and methods as ``Class.method`` (the last definition of a name)."""
+    return {name: nodes[-1] for name, nodes in definitions(tree).items()}
+
+
+def definitions(tree: ast.Module) -> dict[str, list[Definition]]:
+    """Every definition of each name: a property's getter and setter share one, as overloads do."""
+    found: dict[str, list[Definition]] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            found[node.name] = node
+            found.setdefault(node.name, []).append(node)
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    found[f"{node.name}.{item.name}"] = item
+                    found.setdefault(f"{node.name}.{item.name}", []).append(item)
     return found
 
 
@@ -48,12 +57,22 @@ def _parse(source: str, what: str) -> ast.Module:
         raise EditError(f"{what} has a syntax error at line {error.lineno}: {error.msg}") from None
 
 
-def _new_definition(code: str) -> ast.FunctionDef | ast.AsyncFunctionDef:
-    tree = _parse(textwrap.dedent(strip_fences(code)), "your function")
+def _new_definition(code: str) -> Definition:
+    tree = _parse(_reindent(strip_fences(code).strip("\n"), ""), "your function")
     defs = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     if len(defs) != 1:
         raise EditError(f"return exactly one complete function definition (`def ...`), found {len(defs)}")
+    extra = [node for node in tree.body if not _harmless(node)]
+    if extra:
+        raise EditError(f"return only the function (imports aside); line {extra[0].lineno} is other code")
     return defs[0]
+
+
+def _harmless(node: ast.stmt) -> bool:
+    """The function itself, an import it needs, or a bare string: nothing that runs on import."""
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Import | ast.ImportFrom)
 
 
 def _resolve(name: str, new_name: str, known: dict[str, ast.AST]) -> str:
@@ -73,19 +92,66 @@ def target_function(source: str, name: str, code: str) -> str:
 
 
 def replace_function(source: str, name: str, code: str) -> str:
-    """``source`` with function ``name`` replaced by the definition in ``code`` (re-indented)."""
+    """``source`` with function ``name`` replaced by the definition in ``code`` (re-indented); the old
+    decorators stay when the new definition has none."""
     tree = _parse(source, "the original file")
     new = _new_definition(code)
-    old = functions(tree)[_resolve(name, new.name, functions(tree))]
+    key = _resolve(name, new.name, functions(tree))
+    old = _only_definition(key, definitions(tree)[key])
     if new.name != old.name:
         raise EditError(f"your function is named `{new.name}` but replaces `{old.name}`; keep the name")
-    lines = source.splitlines(keepends=True)
-    first = min([old.lineno, *(d.lineno for d in old.decorator_list)]) - 1
-    indent = re.match(r"\s*", lines[first]).group(0)
-    body = textwrap.indent(textwrap.dedent(strip_fences(code)).strip("\n") + "\n", indent)
+    lines = source_lines(source)
+    first = min([old.lineno, *(d.lineno for d in old.decorator_list)]) - 1 if new.decorator_list else old.lineno - 1
+    indent = re.match(r"[ \t]*", lines[first]).group(0)
+    body = _reindent(strip_fences(code).strip("\n"), indent) + "\n"
     result = "".join([*lines[:first], body, *lines[old.end_lineno :]])
     _parse(result, "the file with your function")
     return result
+
+
+def _only_definition(key: str, found: list[Definition]) -> Definition:
+    if len(found) > 1:  # which one the model meant is unknowable: replacing the last one broke a property
+        lines = ", ".join(str(node.lineno) for node in found)
+        raise EditError(f"`{key}` is defined {len(found)} times (lines {lines}); this edit cannot choose one")
+    return found[0]
+
+
+def source_lines(source: str) -> list[str]:
+    """Lines as ``ast`` numbers them: split at newlines only (``splitlines`` also splits at form feeds)."""
+    return [line for line in re.split(r"(?<=\n)", source) if line]
+
+
+def _reindent(code: str, indent: str) -> str:
+    """``code`` moved so that its first line starts at ``indent``; lines inside a multi-line string keep
+    their text (a docstring's continuation lines, a triple-quoted literal) exactly."""
+    lines = source_lines(code)
+    own = len(lines[0]) - len(lines[0].lstrip(" \t")) if lines else 0
+    frozen = _string_lines(code)
+    return "".join(
+        line if number in frozen or not line.strip() else indent + _strip_margin(line, own)
+        for number, line in enumerate(lines, 1)
+    ).rstrip("\n")
+
+
+def _strip_margin(line: str, width: int) -> str:
+    margin = len(line) - len(line.lstrip(" \t"))
+    return line[min(width, margin) :]
+
+
+def _string_lines(code: str) -> set[int]:
+    """Line numbers that continue a multi-line string (its second line on); empty when ``code`` does not tokenize."""
+    starts: list[int] = []
+    frozen: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == FSTRING_START:
+                starts.append(token.start[0])
+            elif token.type in (tokenize.STRING, FSTRING_END):
+                first = starts.pop() if token.type == FSTRING_END else token.start[0]
+                frozen.update(range(first + 1, token.end[0] + 1))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return set()
+    return frozen
 
 
 def same_code(before: str, after: str) -> bool:

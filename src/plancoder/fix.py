@@ -1,10 +1,10 @@
 """``plancoder fix``: the Coder on a user's file, with usage, latency and a trace id."""
 
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plancoder.atomic import write_text_atomic
 from plancoder.coder import Coder, check_target
 from plancoder.constitution import load_constitution
 from plancoder.errors import PlancoderError
@@ -12,6 +12,7 @@ from plancoder.monitor import observe
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits
 from plancoder.serving import serve
+from plancoder.source_files import digest, read_source, write_source
 
 
 @dataclass
@@ -32,6 +33,7 @@ class FixReport:
     initial_output: str = ""
     constitution: list[dict[str, Any]] = field(default_factory=list)
     version: str = "baseline"
+    original_sha256: str = ""  # the file the fix was made for: --write refuses a file changed since
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,7 +48,7 @@ def make_coder(runtime: Runtime) -> Coder:
 def sandbox_limits(runtime: Runtime) -> Limits:
     """The sandbox limits of a test run, from ``[coder]``."""
     cfg = runtime.settings.coder
-    return Limits(wall_s=cfg.test_timeout_s, cpu_s=int(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
+    return Limits(wall_s=cfg.test_timeout_s, cpu_s=math.ceil(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
 
 
 def fix_file(
@@ -61,6 +63,7 @@ def fix_file(
 ) -> FixReport:
     """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
     relative = check_target(project, file)
+    original, _ = read_source(project / relative)
     coder = coder or make_coder(runtime)
     call = lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task)  # noqa: E731
     served = serve(runtime, "coder", model, call)
@@ -80,6 +83,7 @@ def fix_file(
         initial_output=result.initial_output,
         constitution=result.constitution,
         version=version,
+        original_sha256=digest(original),
     )
     observe("coder", report.as_dict(), ok=served.ok)
     return report
@@ -90,5 +94,8 @@ def write_fix(project: Path, file: str, report: FixReport) -> Path:
     if not report.passed or report.fixed_code is None:
         raise PlancoderError("refusing to write: the fix did not pass the tests", "review the diff or retry")
     target = project / check_target(project, file)
-    write_text_atomic(target, report.fixed_code)
+    current, style = read_source(target)
+    if report.original_sha256 and digest(current) != report.original_sha256:
+        raise PlancoderError(f"{target} changed while the Coder worked on it", "run plancoder fix again")
+    write_source(target, report.fixed_code, style)  # in the file's own newlines and byte-order mark
     return target

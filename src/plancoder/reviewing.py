@@ -7,7 +7,6 @@ and an approved fix is applied only after its tests pass again on the current fi
 """
 
 import functools
-import hashlib
 import json
 import logging
 import threading
@@ -16,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from plancoder.atomic import write_text_atomic
 from plancoder.checks import PlannerOutput
 from plancoder.constitution import load_constitution
 from plancoder.edits import EditError, replace_function
@@ -27,6 +25,7 @@ from plancoder.plan import Plan, validate
 from plancoder.review import SHIPPABLE, Item, ReviewError, ReviewQueue
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits, run_tests
+from plancoder.source_files import Style, digest, read_source, write_source
 
 
 def queue_for(runtime: Runtime) -> ReviewQueue:
@@ -46,10 +45,6 @@ log = logging.getLogger(__name__)
 @functools.lru_cache(maxsize=8)
 def _queue(url: str, expire_hours: float) -> ReviewQueue:
     return ReviewQueue(url, timedelta(hours=expire_hours))
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def held(runtime: Runtime, role: str, done: bool, score: float, enqueue: Callable[[], int]) -> int | None:
@@ -88,7 +83,7 @@ def review_fix(runtime: Runtime, project: Path, file: str, test_cmd: str, task: 
 def _enqueue_fix(runtime: Runtime, project: Path, file: str, test_cmd: str, task: str, report: Any) -> int:
     threshold = runtime.settings.review.coder_threshold
     reason = "the fix did not pass the tests" if not report.passed else f"score {report.score} < {threshold}"
-    original = (project / file).read_text(encoding="utf-8")
+    original, _ = read_source(project / file)
     best = max(report.history, key=lambda a: a.get("score", 0.0), default={})
     output = {"passed": report.passed, "fixed_code": report.fixed_code, "attempts": report.attempts}
     output |= {k: best.get(k, "") for k in ("function_name", "fixed_function", "test_output")}
@@ -172,18 +167,18 @@ def shipped_code(item: Item) -> str:
     if output.get("fixed_code"):
         return output["fixed_code"]
     try:
-        return replace_function(_original(item), output["function_name"], output["fixed_function"])
+        return replace_function(_original(item)[0], output["function_name"], output["fixed_function"])
     except (EditError, KeyError) as error:
         raise ReviewError(
             f"review item {item.id} has no applicable fix: {error}", "edit it with a whole file"
         ) from None
 
 
-def _original(item: Item) -> str:
-    """The file a Coder item fixes, as it is now."""
+def _original(item: Item) -> tuple[str, Style]:
+    """The file a Coder item fixes, as it is now, and its style."""
     path = Path(item.input["project"]) / item.input["file"]
     try:
-        return path.read_text(encoding="utf-8")
+        return read_source(path)
     except (OSError, UnicodeDecodeError) as error:
         raise ReviewError(
             f"the file {path} of review item {item.id} cannot be read: {error}", "reject the item"
@@ -198,9 +193,10 @@ def apply_fix(runtime: Runtime, item_id: int) -> Path:
     if item.status not in SHIPPABLE:
         raise ReviewError(f"review item {item_id} is {item.status}", "only approved or edited fixes are applied")
     target = Path(item.input["project"]) / item.input["file"]
-    if digest(_original(item)) != item.input["original_sha256"]:
+    original, style = _original(item)
+    if digest(original) != item.input["original_sha256"]:
         raise PlancoderError(f"{target} changed since the fix was proposed", "run plancoder fix again")
     code = shipped_code(item)
     _tests_pass(item, code, sandbox_limits(runtime))
-    write_text_atomic(target, code)
+    write_source(target, code, style)
     return target

@@ -118,6 +118,9 @@ class TestRun:
     """Rules the candidate broke, e.g. a change to a test file; any of them fails the run."""
 
 
+TEST_DIRS = {"tests", "test", "testing"}
+
+
 @dataclass
 class _Outcome:
     returncode: int | None
@@ -128,13 +131,14 @@ class _Outcome:
 
 
 def is_test_path(relpath: str) -> bool:
-    """Whether ``relpath`` is test code: test_*.py, *_test.py, conftest.py or anything under a tests/ directory."""
+    """Whether ``relpath`` is test code: test_*.py, *_test.py, tests.py (Django's), conftest.py, or anything
+    under a tests/, test/ or testing/ directory."""
     parts = PurePosixPath(relpath.replace("\\", "/")).parts
     if not parts:
         return False
     name = parts[-1]
     is_test_module = name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
-    return is_test_module or name == "conftest.py" or "tests" in parts[:-1]
+    return is_test_module or name in ("conftest.py", "tests.py") or bool(TEST_DIRS & set(parts[:-1]))
 
 
 def run_tests(
