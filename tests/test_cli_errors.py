@@ -81,3 +81,16 @@ def test_the_built_in_baseline_can_be_shown_before_any_run_saved_one(home, monke
         and shown["metadata"] == {"kind": "built-in"}
         and "Fix the bug" in next(iter(shown["instructions"].values()))
     )
+
+
+def test_an_unreachable_database_is_named_with_what_to_check():
+    from plancoder.errors import as_user_error
+
+    class OperationalError(Exception):  # SQLAlchemy's, by name: errors.py imports nothing
+        pass
+
+    error = as_user_error(OperationalError("(psycopg.OperationalError) connection refused\n[SQL: SELECT 1]"))
+    assert str(error) == (
+        "the review database is busy or unreachable: (psycopg.OperationalError) connection refused "
+        "(fix: check [review] url)"
+    )

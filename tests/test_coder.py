@@ -225,3 +225,23 @@ def test_the_model_sees_the_same_test_output_for_the_same_failure_whatever_the_r
     framed = "==== 2 failed in 61.20s (0:01:01) ====\nRan 4 tests in 0.002s\nassert elapsed in 5s"
     assert for_model(framed) == "==== 2 failed in <t>s ====\nRan 4 tests in <t>s\nassert elapsed in 5s"
     assert for_model("x" * 5000, 1200) == "x" * 1200
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "why"),
+    [
+        ("1 failed, 2 passed in 0.1s", "3 passed in 0.2s", ""),
+        ("1 failed, 2 passed in 0.1s", "2 passed, 1 skipped in 0.1s", "only 2 tests passed where 3 ran"),
+        ("1 error in 0.2s", "3 passed, 1 xfailed in 0.1s", "now skipped or expected to fail"),  # a collection error
+        ("FAILED (failures=1)", "OK", ""),  # not pytest: the exit code decides
+    ],
+)
+def test_a_passing_run_must_run_every_test_that_ran_before(before, after, why):
+    from plancoder.coder import hollow_pass
+    from plancoder.sandbox import TestRun
+
+    def run(output, code):
+        return TestRun(code == 0, code, output, 0.1, False, False, ())
+
+    found = hollow_pass(run(before, 1), run(after, 0))
+    assert (why in found) if why else found == ""
