@@ -100,3 +100,11 @@ def test_fix_an_absolute_path_outside_the_project_is_refused(project, tmp_path):
     outside.write_text("x = 1\n")
     result = runner.invoke(cli.app, ["fix", str(outside), "--test-cmd", TEST_CMD])
     assert result.exit_code != 0 and "outside the project" in str(result.exception)
+
+
+def test_seed_bugs_refuses_an_out_it_cannot_write_before_seeding(project, tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setattr("plancoder.seeding.seed_bugs", lambda *a, **k: pytest.fail("seeded before checking --out"))
+    result = runner.invoke(cli.app, ["seed-bugs", "calc.py", "--test-cmd", TEST_CMD, "--out", str(blocked)])
+    assert result.exit_code != 0 and f"--out {blocked} cannot hold files" in str(result.exception)

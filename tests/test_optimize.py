@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dspy
 import pytest
 
 from plancoder import scripted
@@ -273,3 +274,16 @@ def test_the_hard_stop_is_not_swallowed_by_a_loop_that_catches_every_exception()
             except Exception:  # what gepa's engine does with an iteration's error
                 continue
     assert clock.monotonic() - started < 2
+
+
+def test_a_baseline_pass_cut_short_by_a_cap_is_reported_as_partial(runtime):
+    """Rollouts after a cap score 0 unrun: GEPA's baseline score then averages in zeros, and says so."""
+    from plancoder.optimize import gated_metric, release
+
+    meter = Meter(OptimizerCaps(max_metric_calls=5, max_wall_minutes=5, max_reflection_tokens=10))
+    metric = gated_metric(role_program("planner"), meter)
+    meter.metric_calls = 1  # one task ran, then the cap was reached
+    assert metric(None, dspy.Prediction(stopped="wall time over 5 min")).score == 0.0
+    found = {"candidates": {}, "gepa": {"val_aggregate_scores": [0.2]}, "meter": meter.as_dict()}
+    section = release(runtime, role_program("planner"), budget(), found, [{}, {}, {}], None, lambda line: None)
+    assert section["baseline"]["partial"] == "1 of 3 tasks ran; the others scored 0 unrun"

@@ -161,6 +161,7 @@ class Meter:
     metric_calls: int = 0
     reflection_tokens: int = 0
     stopped: str = ""
+    first_not_run: int | None = None  # the metric call at which rollouts began to score 0 unrun
 
     def check(self) -> bool:
         """True (and ``stopped`` says why) once a cap is reached."""
@@ -191,4 +192,5 @@ class Meter:
             "reflection_tokens": self.reflection_tokens,
             "wall_minutes": self.wall_minutes,
             "stopped_by": self.stopped or "max_metric_calls",
+            "first_not_run": self.first_not_run,
         }

@@ -4,6 +4,7 @@ import functools
 import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +83,17 @@ def smoke(
         return
     typer.echo(f"model:     {report['model']}\nreasoning: {report['reasoning']}\nanswer:    {report['answer']}")
     typer.echo(f"usage:     {report['usage']}\nlatency:   {report['latency_s']} s")
+
+
+def _writable_dir(path: Path, option: str) -> None:
+    """Create ``path`` if needed; a clear error when it cannot hold files."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path).close()
+    except OSError as error:
+        raise PlancoderError(
+            f"{option} {path} cannot hold files: {error.strerror}", "give a writable directory"
+        ) from None
 
 
 def _runtime(config: Path | None, cache: bool | None = None):
@@ -283,6 +295,7 @@ def seed_bugs(
 
     if not (src if src.is_absolute() else project / src).exists():
         raise PlancoderError(f"{src} does not exist", "give a file or directory inside the project")
+    _writable_dir(out, "--out")  # before the seeding's minutes of test runs, not after
     bugs = find_bugs(project.resolve(), src, test_cmd, per_file, seed, progress=lambda line: typer.echo(line, err=True))
     root = str(project.resolve())
     suite = {"version": 1, "seed": seed, "per_file": per_file, "bugs": [b.as_dict() | {"project": root} for b in bugs]}

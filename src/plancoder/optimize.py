@@ -124,6 +124,7 @@ def gated_metric(role: RoleProgram, meter: Meter) -> Callable[..., Any]:
         if pred_name is None:
             meter.metric_calls += 1
         if getattr(pred, "stopped", None):
+            meter.first_not_run = meter.first_not_run or meter.metric_calls
             return dspy.Prediction(score=0.0, feedback=f"not run: the optimizer budget is spent ({pred.stopped})")
         return role.metric(gold, pred, trace, pred_name, pred_trace)
 
@@ -280,6 +281,9 @@ def release(
     progress("GEPA found no candidate: the baseline is not measured again")
     baseline = {"tasks": len(items), "score": found["gepa"]["val_aggregate_scores"][0]}
     baseline["measured_by"] = "GEPA's validation pass (no candidate to compare, so no latency or tokens)"
+    first_not_run = found["meter"].get("first_not_run")
+    if first_not_run is not None and first_not_run <= len(items):  # a cap was reached inside that pass
+        baseline["partial"] = f"{first_not_run - 1} of {len(items)} tasks ran; the others scored 0 unrun"
     instructions = role.instructions(role.build(runtime))
     return release_section(role.role, baseline, instructions)
 
