@@ -77,12 +77,17 @@ def observation(version, score, when):
     return Observation(when, "coder", "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)
 
 
+def rolled_out_to_half(flag_file, monkeypatch, tmp_path, min_calls):
+    """The coder flag at 50 % over a fresh store of calls; the ``[flags]`` auto-rollback settings."""
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    flag_file.rollout("coder", 50, by="ann")
+    return SimpleNamespace(auto_rollback_margin=0.1, auto_rollback_window_minutes=60, auto_rollback_min_calls=min_calls)
+
+
 def test_auto_rollback_turns_the_flag_off_when_the_optimized_score_falls(flag_file, monkeypatch, tmp_path):
     from plancoder import monitor
 
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
-    cfg = SimpleNamespace(auto_rollback_margin=0.1, auto_rollback_window_minutes=60, auto_rollback_min_calls=3)
-    flag_file.rollout("coder", 50, by="ann")
+    cfg = rolled_out_to_half(flag_file, monkeypatch, tmp_path, min_calls=3)
     now = time.time()
     for i in range(3):
         monitor.append(observation("baseline", 0.9, now - i))
@@ -100,9 +105,7 @@ def test_auto_rollback_judges_the_production_version_only(flag_file, monkeypatch
     """v1's poor calls still in the window do not pull back v2, which replaced it."""
     from plancoder import monitor
 
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
-    cfg = SimpleNamespace(auto_rollback_margin=0.1, auto_rollback_window_minutes=60, auto_rollback_min_calls=1)
-    flag_file.rollout("coder", 50, by="ann")
+    cfg = rolled_out_to_half(flag_file, monkeypatch, tmp_path, min_calls=1)
     now = time.time()
     for i in range(5):
         monitor.append(observation("baseline", 0.8, now - i))

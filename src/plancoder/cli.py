@@ -4,7 +4,6 @@ import functools
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plancoder.errors import PlancoderError, as_user_error
-from plancoder.home import check_data_dir_path, data_dir
+from plancoder.home import check_data_dir_path, data_dir, make_writable_dir
 
 if TYPE_CHECKING:
     from plancoder.runtime import Runtime
@@ -88,8 +87,7 @@ def smoke(
 def _writable_dir(path: Path, option: str) -> None:
     """Create ``path`` if needed; a clear error when it cannot hold files."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=path).close()
+        make_writable_dir(path)
     except OSError as error:
         raise PlancoderError(
             f"{option} {path} cannot hold files: {error.strerror}", "give a writable directory"
@@ -432,10 +430,10 @@ def alerts_command(
     checked, baselines = load_rules(rules), load_baselines(baseline)
     runtime = _runtime(config)
     _auto_rollbacks(runtime)
-    export_queue_depth(runtime)  # a queue_growth rule judges the queue, not what this process enqueued
     if prometheus:
         typer.echo(prometheus_rules(checked, baselines), nl=False)
         return
+    export_queue_depth(runtime)  # a queue_growth rule judges the queue, not what this process enqueued
     alerts = check_alerts(checked, baselines, webhook)
     if as_json:
         _print_json([alert.as_dict() for alert in alerts])

@@ -23,7 +23,7 @@ from plancoder.edits import EditError, functions, replace_function, same_code, s
 from plancoder.errors import PlancoderError
 from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
-from plancoder.source_files import read_source
+from plancoder.source_files import digest, read_source
 
 OUTPUT_TAIL = 3000
 RUN_TIMES = (
@@ -135,7 +135,7 @@ class Workspace:
 
     def __init__(self, project: Path, file: str, test_cmd: str, limits: Limits) -> None:
         self.project, self.file, self.test_cmd, self.limits = project, file, test_cmd, limits
-        self.original, self.style = read_source(project / file)
+        self.original, _ = read_source(project / file)
         self.initial: TestRun | None = None  # the run before any change: what a fix must make pass
 
     def run(self, source: str | None = None) -> TestRun:
@@ -343,6 +343,7 @@ def _result(workspace: Workspace, initial: TestRun, attempts: list[Attempt], alr
         diff=best.diff if passed else "",
         score=1.0 if already_passing else (best.score if best else 0.0),
         initial_output=initial.output[-OUTPUT_TAIL:],
+        original_sha256=digest(workspace.original),  # the text the fix was made from
         history=[asdict(a) for a in attempts],
         constitution=best.constitution if best else [],
     )

@@ -3,7 +3,6 @@
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -14,7 +13,7 @@ from typing import Any
 from plancoder import local_lm
 from plancoder.config import ROLES, Settings
 from plancoder.errors import PlancoderError
-from plancoder.home import FIX_HOME
+from plancoder.home import FIX_HOME, make_writable_dir
 from plancoder.weights import model_path
 from plancoder.weights import verify as verify_weights
 
@@ -65,9 +64,7 @@ def check_dspy() -> Check:
 
 def check_data_dir(home: Path) -> Check:
     try:
-        home.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=home):
-            pass
+        make_writable_dir(home)
     except OSError as error:
         return Check("data directory", False, f"{home}: {error}", FIX_HOME)
     return Check("data directory", True, f"{home} (writable)")

@@ -63,7 +63,6 @@ def fix_file(
 ) -> FixReport:
     """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
     relative = check_target(project, file)
-    original, _ = read_source(project / relative)
     coder = coder or make_coder(runtime)
     call = lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task)  # noqa: E731
     served = serve(runtime, "coder", model, call)
@@ -83,7 +82,7 @@ def fix_file(
         initial_output=result.initial_output,
         constitution=result.constitution,
         version=version,
-        original_sha256=digest(original),
+        original_sha256=result.original_sha256,
     )
     observe("coder", report.as_dict(), ok=served.ok)
     return report

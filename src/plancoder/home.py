@@ -5,6 +5,7 @@ repository. Resolving the path does not create it.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 from plancoder.errors import PlancoderError
@@ -24,6 +25,12 @@ def check_data_dir_path() -> None:
     path = data_dir()
     if path.exists() and not path.is_dir():
         raise PlancoderError(f"the data directory {path} is not a directory", FIX_HOME)
+
+
+def make_writable_dir(path: Path) -> None:
+    """Create ``path`` if needed and make (and drop) a file in it: OSError when it cannot hold files."""
+    path.mkdir(parents=True, exist_ok=True)
+    tempfile.TemporaryFile(dir=path).close()
 
 
 def ensure_data_dir() -> Path:

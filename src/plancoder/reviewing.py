@@ -15,13 +15,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from plancoder.checks import PlannerOutput
-from plancoder.constitution import load_constitution
 from plancoder.edits import EditError, replace_function
 from plancoder.errors import PlancoderError
 from plancoder.fix import sandbox_limits
 from plancoder.monitor import set_queue_depth
 from plancoder.plan import Plan, validate
+from plancoder.planning_run import make_planner
 from plancoder.review import SHIPPABLE, Item, ReviewError, ReviewQueue
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits, run_tests
@@ -137,17 +136,13 @@ def _valid_plan(runtime: Runtime, item: Item, text: str) -> dict[str, Any]:
         plan = Plan.model_validate_json(text)
     except ValueError as error:
         raise ReviewError(f"the edited plan is not a plan: {str(error)[:300]}", "give the plan as JSON") from None
-    cfg = runtime.settings.planner
-    output = PlannerOutput(item.input["task"], item.input.get("context", ""), plan, cfg.max_steps, cfg.single_goal)
-    problems = [v.message for v in validate(plan, cfg.max_steps, cfg.single_goal)] + _hard_findings(runtime, output)
+    planner = make_planner(runtime)  # the configured step cap, goal rule and constitution, as a plan is judged
+    problems = [v.message for v in validate(plan, planner.max_steps, planner.single_goal)]
+    verdict = planner.verdict(item.input["task"], item.input.get("context", ""), plan)
+    problems += [finding.line() for finding in verdict.findings if finding.hard]
     if problems:
         raise ReviewError(f"the edited plan has violations: {problems[0]}", "fix them and edit again")
     return plan.model_dump()
-
-
-def _hard_findings(runtime: Runtime, output: PlannerOutput) -> list[str]:
-    constitution = load_constitution(runtime.settings.constitution.path or None)
-    return [f.line() for f in constitution.judge("planner", output).findings if f.hard]
 
 
 def _tests_pass(item: Item, code: str, limits: Limits) -> None:
