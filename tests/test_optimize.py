@@ -287,3 +287,26 @@ def test_a_baseline_pass_cut_short_by_a_cap_is_reported_as_partial(runtime):
     found = {"candidates": {}, "gepa": {"val_aggregate_scores": [0.2]}, "meter": meter.as_dict()}
     section = release(runtime, role_program("planner"), budget(), found, [{}, {}, {}], None, lambda line: None)
     assert section["baseline"]["partial"] == "1 of 3 tasks ran; the others scored 0 unrun"
+
+
+def test_a_run_killed_after_saving_its_version_but_before_journaling_it_does_not_save_it_twice(tmp_path, monkeypatch):
+    from plancoder.registry import Registry, state_digest
+
+    save = Registry.save
+
+    def save_then_die(self, program, metadata_, version=None):
+        saved = save(self, program, metadata_, version)
+        if version is None:  # the candidate is on disk; the journal does not know yet
+            raise KeyboardInterrupt
+        return saved
+
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "run" / "home"))
+    models = Script(student), Script(reflection)
+    monkeypatch.setattr(Registry, "save", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        optimize_planner(tmp_path / "run", models)
+    monkeypatch.setattr(Registry, "save", save)
+    section = optimize_planner(tmp_path / "run", models, resume=True)
+    registry = Registry(tmp_path / "run" / "programs", "planner")
+    assert section["version"] == "v1" and registry.ids() == ["baseline", "v1"]
+    assert registry.get("v1").metadata["parent_state"] == state_digest(registry.get("baseline").state)

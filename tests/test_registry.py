@@ -114,3 +114,24 @@ def test_a_malformed_aliases_file_is_a_clear_error(registry, aliases):
     for action in actions:
         with pytest.raises(RegistryError, match="is not an aliases file"):
             action()
+
+
+def test_a_changed_baseline_is_saved_again_and_the_one_it_replaces_is_kept_by_its_digest(registry, tmp_path):
+    from plancoder.registry import state_digest
+
+    assert registry.save_baseline(program(), {"kind": "baseline"}) is False  # unchanged: nothing written
+    old = registry.get(BASELINE)
+    assert registry.save_baseline(program("Answer in French."), {"kind": "baseline"}) is True
+    new = registry.get(BASELINE)
+    assert new.state["signature"]["instructions"] == "Answer in French."
+    assert new.metadata["replaces"] == state_digest(old.state)
+    kept = tmp_path / "planner" / "replaced" / f"baseline-{state_digest(old.state)}.json"
+    assert json.loads(kept.read_text())["state"] == old.state and registry.ids() == [BASELINE]
+
+
+def test_saving_the_same_version_twice_returns_the_first_one(registry):
+    meta = {"kind": "candidate", "totals": {"score": 0.8}, "models": ("local/a",)}
+    first = registry.save_once(program("one"), meta)
+    assert registry.save_once(program("one"), meta).id == first.id == "v1"  # a resumed run saving it again
+    assert registry.save_once(program("one"), meta | {"totals": {"score": 0.7}}).id == "v2"  # another run's
+    assert registry.save_once(program("two"), meta).id == "v3"

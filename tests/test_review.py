@@ -181,11 +181,14 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
 
     script = Script([fix_reply(WRONG)] * 3)
     failed = cli("fix", "calc.py", "--test-cmd", TEST_CMD, "--model", script.spec, "--write", "--json")
-    assert failed.exit_code == 1 and "queued for review: #1" in failed.output
+    assert failed.exit_code == 1 and "queued for review: #1" in failed.stderr
+    returned = json.loads(failed.stdout)  # withheld: the proposal is in the queue, not in the answer
+    assert returned["status"] == "needs_review" and "a * b" not in failed.stdout
     assert (project / "calc.py").read_text() == BUGGY  # nothing was written
     assert "#1     coder    pending" in cli("review", "list").output
     shown = json.loads(cli("review", "show", "1").output)
     assert shown["reason"] == "the fix did not pass the tests" and "a * b" in shown["diff"]
+    assert shown["shipped"] is None  # pending
     assert cli("review", "apply", "1").exit_code != 0  # pending: nothing ships
     wrong = tmp_path / "wrong.py"
     wrong.write_text(BUGGY)
@@ -194,6 +197,7 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
     right = tmp_path / "right.py"
     right.write_text(BUGGY.replace("a - b", "a + b"))
     assert "#1 is edited (by ann)" in cli("review", "edit", "1", "--file", str(right), "--by", "ann").output
+    assert json.loads(cli("review", "show", "1").output)["shipped"]["fixed_code"] == right.read_text()
     assert cli("review", "apply", "1").exit_code == 0
     assert (project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
     (project / "calc.py").unlink()  # moved away since: the item names it, it cannot ship
@@ -205,13 +209,17 @@ def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(proje
 
     cyclic = {"steps": [{"id": "a", "title": "A", "depends_on": ["b"]}, {"id": "b", "title": "B", "depends_on": ["a"]}]}
     script = Script([chat_answer(plan=json.dumps(cyclic))] * 3)
-    result = cli("plan", "Add a flag", "--model", script.spec)
-    assert result.exit_code == 1 and "queued for review: #1" in result.output
+    result = cli("plan", "Add a flag", "--model", script.spec, "--json")
+    assert result.exit_code == 1 and "queued for review: #1" in result.stderr
+    assert json.loads(result.stdout)["plan"] is None  # withheld; the queue has it
+    queued = json.loads(cli("review", "show", "1").output)["output"]["plan"]
+    assert [step["id"] for step in queued["steps"]] == ["a", "b"]
     bad = tmp_path / "plan.json"
     bad.write_text(json.dumps(cyclic))
     assert "violations" in str(cli("review", "edit", "1", "--file", str(bad)).exception)
     bad.write_text(json.dumps({"steps": [{"id": "a", "title": "Add it", "acceptance": "flag parsed"}]}))
     assert "is edited" in cli("review", "edit", "1", "--file", str(bad)).output
+    assert json.loads(cli("review", "show", "1").output)["shipped"]["plan"]["steps"][0]["title"] == "Add it"
     assert "#1     planner  edited" in cli("review", "list", "--status", "edited").output
     steps = [
         {"id": f"s{n}", "title": f"Step {n}", "acceptance": "done", "depends_on": [f"s{n - 1}"]} for n in range(1, 14)

@@ -56,13 +56,16 @@ def test_a_plan_request_returns_a_job_whose_result_is_the_plan(client):
 def test_an_invalid_plan_waits_for_review_and_a_reviewer_decides_over_http(client):
     job = finished(client, client.post("/plan", json={"task": "a cycle"}, headers=AUTH).json()["job_id"])
     review_id = job["result"]["review_id"]
-    assert job["result"]["valid"] is False and review_id == 1
+    assert job["result"]["valid"] is False and review_id == 1 and job["result"]["status"] == "needs_review"
+    assert job["result"]["plan"] is None  # withheld: it is in the queue
+    assert client.get(f"/reviews/{review_id}").json()["shipped"] is None
     assert [item["id"] for item in client.get("/reviews", params={"status": "pending"}).json()] == [1]
     decided = client.post(f"/reviews/{review_id}/decision", json={"action": "reject", "by": "ann"}, headers=AUTH)
     assert decided.status_code == 200 and decided.json()["status"] == "rejected"
     conflict = client.post(f"/reviews/{review_id}/decision", json={"action": "approve", "by": "ann"}, headers=AUTH)
     assert conflict.status_code == 409 and "only pending items" in conflict.json()["fix"]
-    assert [e["action"] for e in client.get(f"/reviews/{review_id}").json()["events"]] == ["enqueue", "reject"]
+    item = client.get(f"/reviews/{review_id}").json()
+    assert [e["action"] for e in item["events"]] == ["enqueue", "reject"] and item["shipped"] is None
 
 
 @pytest.mark.article("I")

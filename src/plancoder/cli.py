@@ -142,7 +142,7 @@ def fix(
     if as_json:
         _print_json(operations.as_json(report, FIX_JSON_KEYS, review_id))
     else:
-        _print_fix(report)
+        _print_fix(report, held=review_id is not None)
     if review_id is not None:
         typer.echo(
             f"queued for review: #{review_id} (plancoder review show {review_id}); nothing was written", err=True
@@ -152,11 +152,11 @@ def fix(
         typer.echo(f"wrote {write_fix(project, relative, report)}", err=as_json)
 
 
-def _print_fix(report) -> None:  # noqa: ANN001
+def _print_fix(report, held: bool = False) -> None:  # noqa: ANN001
     if report.already_passing:
         typer.echo("The tests already pass: there is nothing to fix.")
         return
-    typer.echo(report.diff or "(no passing fix)")
+    typer.echo("(the proposal waits for review)" if held else report.diff or "(no passing fix)")
     verdict = "PASSED" if report.passed else "FAILED"
     typer.echo(
         f"tests: {verdict} after {report.attempts} attempt(s), model {report.model}, "
@@ -209,8 +209,9 @@ def plan(
     record = operations.plan(_runtime(config), task, read_context(context), key, model)
     if as_json:
         _print_json(record)
-    elif record["plan"] is not None:
-        typer.echo(render_tree(Plan(**record["plan"])))
+    else:
+        if record["plan"] is not None:  # withheld while it waits for review
+            typer.echo(render_tree(Plan(**record["plan"])))
         _print_findings(record["constitution"])
     if not record["valid"]:
         problems = "; ".join(v["message"] for v in record["violations"][:3]) or record["feedback"][-1]

@@ -1,5 +1,11 @@
-"""One role call as the CLI and the service make it: flag -> program version -> role -> review queue."""
+"""One role call as the CLI and the service make it: flag -> program version -> role -> review queue.
 
+A held output (Article VII) is withheld: the caller gets its review id, its scores and findings, but
+not the plan or the code; those come from the queue (``plancoder review show``, ``GET /reviews/{id}``,
+whose ``shipped`` is set once a person approved or corrected it).
+"""
+
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +28,8 @@ def plan(runtime: Runtime, task: str, context: str = "", key: str | None = None,
     watch_rollout(runtime, "planner", version)
     record["review_id"] = review_plan(runtime, task, context, record)
     record["status"] = status_of(record["review_id"])
+    if record["review_id"] is not None:
+        record["plan"] = None  # it waits in the queue; a caller who ignores the status cannot use it
     return record
 
 
@@ -54,7 +62,17 @@ def fix_report(
     coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
     report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
     watch_rollout(runtime, "coder", version)
-    return report, review_fix(runtime, project, relative, test_cmd, task, report)
+    review_id = review_fix(runtime, project, relative, test_cmd, task, report)
+    return (report if review_id is None else withheld(report)), review_id
+
+
+WITHHELD_ATTEMPT_KEYS = ("fixed_function", "diff", "trajectory")
+
+
+def withheld(report: FixReport) -> FixReport:
+    """A held fix without its code: no fixed file, no diff, no attempt's proposal (it is in the queue)."""
+    history = [{k: v for k, v in attempt.items() if k not in WITHHELD_ATTEMPT_KEYS} for attempt in report.history]
+    return dataclasses.replace(report, fixed_code=None, diff="", history=history)
 
 
 def fix(runtime: Runtime, project: str, file: str, test_cmd: str, task: str = "", key: str | None = None) -> dict:

@@ -36,7 +36,7 @@ from plancoder.evaluate import data_hash
 from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
-from plancoder.registry import BASELINE
+from plancoder.registry import BASELINE, state_digest
 from plancoder.release import decide, draws, measure, release_section
 from plancoder.replay import Answers, recording
 from plancoder.runtime import Runtime
@@ -404,9 +404,8 @@ def _candidate_metrics(section: dict[str, Any]) -> dict[str, float]:
 
 def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], params: dict[str, Any]) -> str | None:
     """Save the baseline (first time) and the accepted candidate as program versions; the candidate's id."""
-    registry = registry_for(runtime, role.role)
-    if BASELINE not in registry.ids():
-        registry.save(role.build(runtime), {"kind": "baseline", **params}, BASELINE)
+    registry, baseline = registry_for(runtime, role.role), role.build(runtime)
+    if registry.save_baseline(baseline, {"kind": "baseline", **params}):
         mirror(runtime, role.role, BASELINE, (BASELINE,))
     chosen = section.get("chosen")
     if chosen is None:
@@ -414,8 +413,9 @@ def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], 
     from plancoder.programs import with_instructions
 
     program = with_instructions(role.build(runtime), chosen["instructions"])
-    meta = {"kind": "candidate", "parent": BASELINE, **params, **{k: chosen[k] for k in ("totals", "ratios")}}
+    meta = {"kind": "candidate", "parent": BASELINE, "parent_state": state_digest(baseline.dump_state())}
+    meta |= {**params, **{k: chosen[k] for k in ("totals", "ratios")}}
     meta |= {"budget_verdict": "within", "baseline_totals": section["baseline"]}
-    version = registry.save(program, meta).id
+    version = registry.save_once(program, meta).id
     mirror(runtime, role.role, version)
     return version

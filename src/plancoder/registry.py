@@ -7,6 +7,7 @@ goes to a temp file first and is renamed into place, so a crash never leaves hal
 Loading refuses a state saved by another DSPy minor version with a message that says what to do.
 """
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -35,6 +36,16 @@ def dspy_minor(version: str) -> str:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def as_saved(value: Any) -> Any:
+    """``value`` as it reads back from a version file (tuples become lists, other objects strings)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def state_digest(state: dict[str, Any]) -> str:
+    """A short content hash of a program state: which baseline a candidate was made from."""
+    return hashlib.sha256(json.dumps(as_saved(state), sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,29 @@ class Registry:
             saved = Version(version, meta, program.dump_state())
             write_text_atomic(self.path(version), json.dumps(saved.__dict__, indent=1, default=str) + "\n")
         return saved
+
+    def save_once(self, program: dspy.Module, metadata_: dict[str, Any]) -> Version:
+        """``save``, unless a version with this state and metadata exists: a run resumed after saving it
+        but before journaling the save must not make a second copy."""
+        state, wanted = as_saved(program.dump_state()), as_saved(metadata_)
+        for version in self.ids():
+            saved = self.get(version)
+            if saved.state == state and wanted.items() <= saved.metadata.items():
+                return saved
+        return self.save(program, metadata_)
+
+    def save_baseline(self, program: dspy.Module, metadata_: dict[str, Any]) -> bool:
+        """Save the baseline when there is none or it changed (new defaults, model or structure); the one
+        it replaces is kept as ``replaced/baseline-<digest>.json``, the digest its candidates name."""
+        if BASELINE in self.ids():
+            old = self.get(BASELINE)
+            if old.state == as_saved(program.dump_state()):
+                return False
+            replaced = self.dir / "replaced" / f"baseline-{state_digest(old.state)}.json"
+            write_text_atomic(replaced, self.path(BASELINE).read_text())
+            metadata_ = {**metadata_, "replaces": state_digest(old.state)}
+        self.save(program, metadata_, BASELINE)
+        return True
 
     def get(self, version: str) -> Version:
         path = self.path(version)

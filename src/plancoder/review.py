@@ -143,9 +143,9 @@ class Item:
         return self.edited_output or self.output
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            key: value.isoformat() if isinstance(value, datetime) else value for key, value in self.__dict__.items()
-        }
+        """The item as JSON; ``shipped`` is the output a caller may use, set once a person approved or edited it."""
+        fields = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in self.__dict__.items()}
+        return fields | {"shipped": self.shipped_output if self.status in SHIPPABLE else None}
 
 
 class ReviewQueue:
