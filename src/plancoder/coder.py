@@ -66,15 +66,6 @@ class CoderError(PlancoderError):
     """The Coder cannot start: bad path, file or test command."""
 
 
-def pytest_counts(output: str) -> tuple[int, int]:
-    """(passed, failed + errors) from pytest's summary line; (0, 0) when there is none."""
-
-    def count(word: str) -> int:
-        return sum(int(n) for n in re.findall(rf"(\d+) {word}", output))
-
-    return count("passed"), count("failed") + count("error")
-
-
 SUMMARY = re.compile(r"\b(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)\b")
 
 
@@ -87,6 +78,12 @@ def summary_counts(output: str) -> dict[str, int] | None:
     for number, outcome in SUMMARY.findall(lines[-1]):
         counts[outcome.removesuffix("s") if outcome == "errors" else outcome] += int(number)
     return counts
+
+
+def pytest_counts(output: str) -> tuple[int, int]:
+    """(passed, failed + errors) from pytest's summary line; (0, 0) when there is none."""
+    counts = summary_counts(output)
+    return (counts["passed"], counts["failed"] + counts["error"]) if counts else (0, 0)
 
 
 def hollow_pass(initial: TestRun, run: TestRun) -> str:

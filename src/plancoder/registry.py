@@ -103,9 +103,9 @@ class Registry:
             old = self.get(BASELINE)
             if old.state == as_saved(program.dump_state()):
                 return False
-            replaced = self.dir / "replaced" / f"baseline-{state_digest(old.state)}.json"
-            write_text_atomic(replaced, self.path(BASELINE).read_text())
-            metadata_ = {**metadata_, "replaces": state_digest(old.state)}
+            replaces = state_digest(old.state)
+            write_text_atomic(self.dir / "replaced" / f"baseline-{replaces}.json", self.path(BASELINE).read_text())
+            metadata_ = {**metadata_, "replaces": replaces}
         self.save(program, metadata_, BASELINE)
         return True
 

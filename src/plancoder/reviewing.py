@@ -156,13 +156,13 @@ def _tests_pass(item: Item, code: str, limits: Limits) -> None:
         )
 
 
-def shipped_code(item: Item) -> str:
-    """The code an approved or edited Coder item ships."""
+def shipped_code(item: Item, original: str) -> str:
+    """The code an approved or edited Coder item ships, made from the file's ``original`` text."""
     output = item.shipped_output
     if output.get("fixed_code"):
         return output["fixed_code"]
     try:
-        return replace_function(_original(item)[0], output["function_name"], output["fixed_function"])
+        return replace_function(original, output["function_name"], output["fixed_function"])
     except (EditError, KeyError) as error:
         raise ReviewError(
             f"review item {item.id} has no applicable fix: {error}", "edit it with a whole file"
@@ -191,7 +191,7 @@ def apply_fix(runtime: Runtime, item_id: int) -> Path:
     original, style = _original(item)
     if digest(original) != item.input["original_sha256"]:
         raise PlancoderError(f"{target} changed since the fix was proposed", "run plancoder fix again")
-    code = shipped_code(item)
+    code = shipped_code(item, original)
     _tests_pass(item, code, sandbox_limits(runtime))
     write_source(target, code, style)
     return target
