@@ -16,6 +16,9 @@ for _key in [k for k in os.environ if k.startswith("PLANCODER_MODEL_")]:
     os.environ.pop(_key)
 
 import hashlib  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import dspy  # noqa: E402
@@ -24,6 +27,7 @@ import pytest  # noqa: E402
 pytest_plugins = ["pytester", "plancoder.testing"]  # the constitution plugin: @pytest.mark.article
 
 dspy.configure_cache(enable_disk_cache=False, enable_memory_cache=False)
+_MODELS = Path(_HOME) / "models"
 
 
 @pytest.fixture
@@ -32,6 +36,57 @@ def home(tmp_path: Path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def home_sharing_models(tmp_path: Path) -> Path:
+    """A fresh data directory whose ``models/`` is the session's, for tests that load the embedded models.
+
+    The models are assembled once per run instead of once per such test (1.5 GB each time).
+    """
+    path = tmp_path / "h"
+    path.mkdir()
+    _MODELS.mkdir(exist_ok=True)
+    (path / "models").symlink_to(_MODELS, target_is_directory=True)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _no_large_files_left(tmp_path: Path):
+    """Fail a test that leaves a file of 100 MB or more in its temp directory (a copy of a model).
+
+    It takes ``tmp_path`` so that it runs its check before that directory is removed.
+    """
+    yield
+    large = [path for path in _files(tmp_path) if path.stat().st_size >= 100_000_000]
+    assert not large, f"large files left: {large}; a test that loads the models uses home_sharing_models"
+
+
+@pytest.fixture(autouse=True)
+def _flag_provider_stopped():
+    """Stop the process-wide flagd provider after a test that started one: its file watcher would poll
+    the test's flag file after the directory is gone (and log an error each second)."""
+    yield
+    flags = sys.modules.get("plancoder.flags")
+    if flags and flags.FlagEvaluator._current is not None:
+        from openfeature import api
+
+        api.clear_providers()
+        flags.FlagEvaluator._current = None
+
+
+def _files(root: Path):
+    for folder, _, names in os.walk(root):  # not into symbolic links: the shared models are expected
+        yield from (Path(folder) / name for name in names if not os.path.islink(Path(folder) / name))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Leave nothing behind: the session's data directory holds the assembled models. A stopped flagd
+    file watcher polls once more before it ends: wait for it, so it does not log at exit."""
+    shutil.rmtree(_HOME, ignore_errors=True)
+    for thread in threading.enumerate():
+        if thread.name == "FlagdFileWatcherWorkerThread":
+            thread.join(timeout=5)
 
 
 @pytest.fixture

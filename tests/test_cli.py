@@ -52,8 +52,8 @@ def test_doctor_json_with_api_models_only_passes(tmp_path, monkeypatch):
     assert not {c["name"] for c in report["checks"]} & {"llama-cpp-python", "inference"}  # no local model in any chain
 
 
-def test_doctor_flags_an_unknown_model_from_the_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+def test_doctor_flags_an_unknown_model_from_the_environment(home_sharing_models, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(home_sharing_models))
     monkeypatch.setenv("PLANCODER_MODEL_PLANNER", "local/qwen-9b")
     result = invoke("doctor", "--json")
     checks = {c["name"]: c for c in json.loads(result.output)["checks"]}
@@ -121,12 +121,12 @@ def test_constitution_lists_articles_and_validates_other_files(tmp_path, monkeyp
     assert caught.value.code == 1
 
 
-def test_doctor_fails_on_a_configured_constitution_that_does_not_parse(tmp_path, monkeypatch):
+def test_doctor_fails_on_a_configured_constitution_that_does_not_parse(tmp_path, home_sharing_models, monkeypatch):
     rules = tmp_path / "rules.md"
     rules.write_text("## Article 1: Numbers\n")
     config = tmp_path / "plancoder.toml"
     config.write_text(f'[constitution]\npath = "{rules}"\n')
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+    monkeypatch.setenv("PLANCODER_HOME", str(home_sharing_models))
     result = invoke("doctor", "--config", str(config))
     assert (
         result.exit_code == 1
@@ -135,8 +135,8 @@ def test_doctor_fails_on_a_configured_constitution_that_does_not_parse(tmp_path,
     )
 
 
-def test_doctor_says_where_evaluations_are_tracked(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+def test_doctor_says_where_evaluations_are_tracked(home_sharing_models, monkeypatch):
+    monkeypatch.setenv("PLANCODER_HOME", str(home_sharing_models))
     monkeypatch.setenv("PLANCODER_TRACKING", "on")
     monkeypatch.setenv("PLANCODER_MLFLOW_URI", "http://team:5000")
     checks = {c["name"]: c for c in json.loads(invoke("doctor", "--json").output)["checks"]}

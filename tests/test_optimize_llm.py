@@ -17,9 +17,9 @@ pytestmark = pytest.mark.llm
 
 @pytest.mark.article("VI")
 def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate_and_replays_exactly(
-    tmp_path, monkeypatch
+    tmp_path, home_sharing_models, monkeypatch
 ):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PLANCODER_HOME", str(home_sharing_models))
     config = tmp_path / "plancoder.toml"
     config.write_text(
         f'[registry]\npath = "{tmp_path / "programs"}"\n[tracking]\nenabled = false\n'
@@ -44,7 +44,7 @@ def test_a_tiny_real_gepa_run_ends_within_its_budget_and_judges_every_candidate_
     assert (section["version"] is None) == (section["chosen"] is None)
 
     # As if killed just before the search ended: every model answer of the search is in the journal
-    journal = tmp_path / "home" / "optimize_progress" / "planner.jsonl"
+    journal = home_sharing_models / "optimize_progress" / "planner.jsonl"
     entries = [json.loads(line) for line in journal.read_text().splitlines()]
     kept = [entry for entry in entries if entry.get("kind") != "gepa"]
     journal.write_text("".join(json.dumps(entry) + "\n" for entry in kept))
