@@ -32,9 +32,11 @@ def test_the_seed_changes_with_the_configured_seed_the_messages_and_the_paramete
 
 
 def test_seeds_fit_llama_cpp_and_never_mean_random():
+    """llama.cpp takes a 32-bit seed, and its all-ones value means "draw a random one"."""
     seeds = CallSeeds(0)
     drawn = [seeds([{"role": "user", "content": str(n)}], HOT) for n in range(500)]
-    assert all(0 <= seed < SEED_LIMIT for seed in drawn)
+    assert all(0 <= seed < 2**32 - 1 for seed in drawn) and len(set(drawn)) == 500
+    assert SEED_LIMIT == pytest.importorskip("llama_cpp").LLAMA_DEFAULT_SEED
 
 
 def test_old_requests_are_forgotten_past_the_limit(monkeypatch):

@@ -106,7 +106,7 @@ def test_user_errors_exit_1_with_one_line_and_no_traceback(monkeypatch, capsys, 
     assert err.strip() == "error: unknown role 'tester' (fix: use one of: planner, coder, reflection)"
 
 
-def test_constitution_lists_articles_and_validates_other_files(tmp_path, monkeypatch):
+def test_constitution_lists_articles_and_validates_other_files(tmp_path, monkeypatch, capsys):
     result = invoke("constitution")
     assert result.exit_code == 0
     assert "Article III: Error prevention and recovery (hard)" in result.output
@@ -119,6 +119,7 @@ def test_constitution_lists_articles_and_validates_other_files(tmp_path, monkeyp
     with pytest.raises(SystemExit) as caught:
         cli.main()
     assert caught.value.code == 1
+    assert "names unknown check(s) x.y" in capsys.readouterr().err
 
 
 def test_doctor_fails_on_a_configured_constitution_that_does_not_parse(tmp_path, home_sharing_models, monkeypatch):

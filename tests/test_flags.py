@@ -71,10 +71,10 @@ def test_definitions_round_trip_their_percentage():
     assert [percent_of(definition(p)) for p in (0, 1, 25, 99, 100)] == [0, 1, 25, 99, 100]
 
 
-def observation(version, score, when):
+def observation(version, score, when, role="coder"):
     from plancoder.monitor import Observation
 
-    return Observation(when, "coder", "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)
+    return Observation(when, role, "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)
 
 
 def rolled_out_to_half(flag_file, monkeypatch, tmp_path, min_calls):
@@ -136,20 +136,14 @@ def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(tmp_pa
     now = time.time()
     for i in range(5):
         for role in ("planner", "coder"):
-            monitor.append(_obs(role, "baseline", 0.9, now - i))
-            monitor.append(_obs(role, "v1", 0.2, now - i))
+            monitor.append(observation("baseline", 0.9, now - i, role))
+            monitor.append(observation("v1", 0.2, now - i, role))
     watch_rollout(runtime, "planner", "baseline")  # a baseline call checks nothing
     assert flag_file.percent("planner") == 50
     watch_rollout(runtime, "planner", "v1")
     assert flag_file.percent("planner") == 0
     result = CliRunner().invoke(cli.app, ["alerts"])
     assert "rolled back OPTIMIZE_CODER" in result.output and flag_file.percent("coder") == 0
-
-
-def _obs(role, version, score, when):
-    from plancoder.monitor import Observation
-
-    return Observation(when, role, "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)
 
 
 def test_two_processes_changing_the_flags_at_once_lose_nothing(flag_file):

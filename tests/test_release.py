@@ -4,10 +4,11 @@ import pytest
 
 from plancoder.budget import OptimizerCaps, RoleBudget
 from plancoder.programs import role_program
-from plancoder.release import decide, gain_lower_bound, task_scores, totals
+from plancoder.release import decide, gain_lower_bound, task_scores, totals, verdict
 from plancoder.runtime import build_runtime
 from plancoder.stats import bootstrap_mean_low
 
+CAPS = OptimizerCaps(max_metric_calls=1, max_wall_minutes=1, max_reflection_tokens=1)  # not used: no run here
 FIRST_RUN_DELTAS = [0.933, -0.075, 0.0, 0.0]  # the real Planner run's accepted candidate, per validation task
 
 
@@ -48,8 +49,7 @@ def role_program_planner():
     ],
 )
 def test_a_gain_from_one_or_two_tasks_is_rejected_as_noise(runtime, role_program_planner, deltas, confidence, accepted):
-    caps = OptimizerCaps(max_metric_calls=1, max_wall_minutes=1, max_reflection_tokens=1)
-    budget = RoleBudget(optimizer=caps, production={"gain_confidence": confidence})
+    budget = RoleBudget(optimizer=CAPS, production={"gain_confidence": confidence})
     (candidate,) = decide(runtime, role_program_planner, budget, measured(deltas))["candidates"]
     assert candidate["accepted"] == accepted
     if not accepted:
@@ -80,12 +80,14 @@ def test_repeated_draws_are_averaged_per_task_before_the_gain_bound():
     assert totals(base)["tasks"] == 4 and totals(base)["draws"] == 12
 
 
-def test_a_candidate_a_hair_over_a_cap_is_over_it():
-    """x1.2004 rounds to x1.200 for a report, but the cap judges the measured ratio."""
-    from plancoder.release import ratios
-
-    measured = ratios({"latency_s": 12.004, "tokens": 1250.4}, {"latency_s": 10.0, "tokens": 1000.0})
-    assert measured["latency_ratio"] > 1.20 and measured["token_ratio"] > 1.25
+def test_a_candidate_a_hair_over_a_cap_is_over_it(runtime):
+    """x1.2004 rounds to x1.20 in a report, but the cap judges the measured ratio (Article VI)."""
+    budget = RoleBudget(optimizer=CAPS)
+    base = {"latency_s": 10.0, "tokens": 1000.0, "shipped_hard_findings": 0, "shipped_dependency_violations": 0}
+    over = verdict(runtime, budget, "coder", base | {"latency_s": 12.004, "tokens": 1250.4}, base)
+    assert [f["article"] for f in over] == ["VI", "VI"]
+    assert "over the cap x1.20" in over[0]["message"] and "over the cap x1.25" in over[1]["message"]
+    assert verdict(runtime, budget, "coder", base | {"latency_s": 12.0, "tokens": 1250.0}, base) == []
 
 
 def test_a_task_whose_every_model_failed_counts_with_its_time_and_no_tokens():

@@ -143,8 +143,16 @@ def test_the_isolation_level_names_what_it_leaves_open() -> None:
     assert [gap.split(":")[0] for gap in gaps] == ["no namespaces", "no throw-away uid"]
 
 
-def test_the_process_count_of_this_user_includes_these_threads() -> None:
-    assert isolation.user_tasks() >= threading.active_count()
+def test_the_process_count_of_this_user_counts_threads() -> None:
+    """RLIMIT_NPROC counts threads: 20 parked threads raise the count by 20 (10 allow for other tasks ending)."""
+    before, release = isolation.user_tasks(), threading.Event()
+    parked = [threading.Thread(target=release.wait) for _ in range(20)]
+    for thread in parked:
+        thread.start()
+    try:
+        assert isolation.user_tasks() - before >= 10
+    finally:
+        release.set()
 
 
 def test_limits_must_be_positive() -> None:
@@ -258,7 +266,11 @@ def test_an_infinite_loop_is_killed_at_the_wall_limit(project: Path) -> None:
 def test_a_process_that_leaves_the_session_dies_with_the_run(project: Path) -> None:
     marker = f"escapee-{uuid.uuid4().hex}"
     sleeper = f"import time; time.sleep(300)  # {marker}"
-    spawn = f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', {sleeper!r}], start_new_session=True)\n"
+    spawn = (
+        "import subprocess, sys, time\n"
+        f"escapee = subprocess.Popen([sys.executable, '-c', {sleeper!r}], start_new_session=True)\n"
+        "time.sleep(0.2)\nassert escapee.poll() is None  # it lives: the sandbox must end it\n"
+    )
     run = run_tests(project, PYTEST, changes={"calc.py": spawn + FIXED})
     assert run.passed
     assert gone(lambda entry: marker.encode() in (entry / "cmdline").read_bytes())
@@ -266,9 +278,12 @@ def test_a_process_that_leaves_the_session_dies_with_the_run(project: Path) -> N
 
 @pytest.mark.skipif(os.geteuid() == 0 and not LEVEL.drop_privileges, reason="root without a throw-away uid: no cap")
 def test_a_fork_bomb_is_capped_and_killed(project: Path) -> None:
-    bomb = "import os\n\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+    bomb = (
+        "import os\n\ncapped = False\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
+        "        if not capped:\n            print('capped', flush=True)\n        capped = True\n"
+    )
     run = run_tests(project, python("import calc"), changes={"calc.py": bomb}, limits=Limits(wall_s=2, processes=16))
-    assert run.timed_out and not run.passed
+    assert run.timed_out and not run.passed and "capped" in run.output
     assert run.duration_s < 4
     assert gone(sandbox_owned)
 

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from fresh_python import printed_under_hash_seeds
 
 from plancoder.errors import PlancoderError
 from plancoder.mutations import find_mutations
@@ -56,6 +57,14 @@ def test_seeding_is_deterministic_for_a_seed(project):
     first = [b.id for b in seed_bugs(project, project, CMD, per_file=2, seed=3)]
     again = [b.id for b in seed_bugs(project, project, CMD, per_file=2, seed=3)]
     assert first == again
+
+
+def test_the_candidate_order_is_the_same_in_every_process():
+    code = (
+        "from plancoder.mutations import find_mutations\nfrom plancoder.seeding import ordered_candidates\n"
+        f"print(ordered_candidates(find_mutations({MODULE!r}), 's'))"
+    )
+    assert printed_under_hash_seeds(code) == [f"{ordered_candidates(find_mutations(MODULE), 's')}\n"] * 2
 
 
 def test_candidate_order_mixes_operators():

@@ -7,6 +7,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from plancoder.errors import ConfigError
 from plancoder.runtime import build_runtime
 from plancoder.scripted import Script, chat_answer
 from plancoder.service import create_app
@@ -174,16 +175,31 @@ def test_jobs_outlive_the_process_and_unfinished_ones_are_marked_interrupted(cli
     assert lost["status"] == "interrupted" and "submit it again" in lost["error"]
 
 
+def all_at_once(parties: int, answer):
+    """A scripted answer whose first call in each thread waits until ``parties`` threads are in one: run
+    one at a time, the barrier breaks after 10 s and the calls fail."""
+    arrived, lock, barrier = set(), threading.Lock(), threading.Barrier(parties, timeout=10)
+
+    def first_waits(messages):
+        with lock:
+            first = threading.get_ident() not in arrived
+            arrived.add(threading.get_ident())
+        if first:
+            barrier.wait()
+        return answer(messages)
+
+    return first_waits
+
+
 def test_more_job_workers_serve_plans_side_by_side(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     config = tmp_path / "plancoder.toml"
     config.write_text("[service]\njob_workers = 3\n")
-    script = Script(lambda messages: chat_answer(plan=json.dumps(GOOD_PLAN)))
+    script = Script(all_at_once(3, lambda messages: chat_answer(plan=json.dumps(GOOD_PLAN))))
     runtime = build_runtime(config, {"PLANCODER_MODEL_PLANNER": script.spec, "PLANCODER_TRACKING": "off"})
     client = TestClient(create_app(runtime, TOKEN), raise_server_exceptions=False)
-    assert client.app.state.jobs.pool._max_workers == 3
     ids = [client.post("/plan", json={"task": f"task {i}"}, headers=AUTH).json()["job_id"] for i in range(3)]
     assert [finished(client, job_id)["status"] for job_id in ids] == ["done"] * 3
     config.write_text("[service]\njob_workers = 0\n")
-    with pytest.raises(Exception, match="job_workers"):
+    with pytest.raises(ConfigError, match="job_workers"):
         build_runtime(config, {})

@@ -1,5 +1,6 @@
 """The committed built-in seeded-bug suite is sound: big enough, split by module, reproducible."""
 
+import json
 from collections import Counter
 
 import pytest
@@ -16,6 +17,7 @@ from plancoder.suite import (
     load_bugs,
     materialized,
     split_modules,
+    suite_path,
 )
 
 
@@ -42,10 +44,10 @@ def test_splits_never_share_a_module(bugs):
     )
 
 
-def test_split_assignment_is_deterministic():
-    modules = corpus_modules()
-    assert split_modules(modules, 0) == split_modules(modules, 0)
-    assert split_modules(modules, 0) != split_modules(modules, 1)
+def test_split_assignment_reproduces_the_committed_splits():
+    suite = json.loads(suite_path().read_text())
+    assert split_modules(corpus_modules(), suite["seed"]) == suite["splits"]
+    assert split_modules(corpus_modules(), suite["seed"] + 1) != suite["splits"]
 
 
 def test_every_bug_records_where_and_what(bugs):

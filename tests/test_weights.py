@@ -46,7 +46,7 @@ def test_truncated_file_is_refused_with_the_fix(fake_chunks, home):
         handle.truncate(100)
     with pytest.raises(ModelFileError) as caught:
         ensure_model_file(fake_chunks, home)
-    assert "truncated" in caught.value.problem and "rm" in caught.value.fix
+    assert "truncated" in caught.value.problem and f"rm '{path}'" in caught.value.fix
 
 
 def test_corrupted_file_is_refused_even_with_same_size(fake_chunks, home):
