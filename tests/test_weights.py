@@ -1,5 +1,6 @@
 import dataclasses
 import os
+import time
 
 import pytest
 
@@ -38,6 +39,17 @@ def test_wrong_size_refuses_and_leaves_nothing(fake_chunks, home):
     with pytest.raises(ModelFileError, match="truncated or wrong chunks"):
         assemble(wrong, home)
     assert leftovers(home) == []
+
+
+def test_a_killed_assembly_s_temp_file_goes_but_not_one_being_written(fake_chunks, home):
+    models = home / "models"
+    models.mkdir()
+    killed, running = models / f".{fake_chunks.filename}.a1.tmp", models / f".{fake_chunks.filename}.b2.tmp"
+    for temp in (killed, running):
+        temp.write_bytes(b"half")
+    os.utime(killed, (time.time() - 3600, time.time() - 3600))
+    assemble(fake_chunks, home)
+    assert not killed.exists() and running.exists()
 
 
 def test_truncated_file_is_refused_with_the_fix(fake_chunks, home):

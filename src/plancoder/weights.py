@@ -4,8 +4,10 @@ The chunk packages are untrusted data carriers: their code is never imported or 
 files listed in their installed metadata (``importlib.metadata``) are read, in part order.
 """
 
+import contextlib
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -14,6 +16,8 @@ from plancoder.atomic import atomic_writer, write_text_atomic
 from plancoder.errors import ModelFileError
 
 CHUNK_SIZE = 8 * 1024 * 1024
+STALE_AFTER_S = 300
+"""A temp file of an assembly not written to for this long is a killed process's (one takes ~10 s)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ def assemble(spec: WeightSpec, home: Path) -> Path:
     chunks = [chunk_path(dist, spec.chunk_suffix) for dist in spec.dists]
     target = model_path(spec, home)
     try:
+        _remove_stale_temp_files(target)
         _concatenate(spec, chunks, target)
         _write_stamp(spec, target)
     except OSError as error:
@@ -103,6 +108,15 @@ def assemble(spec: WeightSpec, home: Path) -> Path:
             "free disk space or set PLANCODER_HOME to a writable directory",
         ) from None
     return target
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    """A process killed while assembling leaves its temp file behind (up to 1.1 GB): remove it, but not
+    the file of an assembly running now in another process."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - stale.stat().st_mtime > STALE_AFTER_S:
+                stale.unlink()
 
 
 def _concatenate(spec: WeightSpec, chunks: list[Path], target: Path) -> None:
