@@ -66,6 +66,17 @@ def test_fix_bad_paths_are_clear_errors(project, path, message):
     assert result.exit_code != 0 and message in str(result.exception)
 
 
+@pytest.mark.parametrize(
+    ("test_cmd", "message"),
+    [("  ", "the test command is empty"), ("nosuchcmd_xyz -q", "program 'nosuchcmd_xyz' is not found"),
+     ("./run_tests.sh", "program './run_tests.sh' is not found")],
+)  # fmt: skip
+def test_a_bad_test_command_is_the_user_s_error_before_any_model_is_asked(project, test_cmd, message):
+    script = Script([])  # any model call would fail: the chain must not be reached
+    result = runner.invoke(cli.app, ["fix", "calc.py", "--test-cmd", test_cmd, "--model", script.spec])
+    assert result.exit_code != 0 and message in str(result.exception) and script.calls == []
+
+
 def test_seed_bugs_then_eval_on_the_seeded_suite(project, tmp_path):
     (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
     out = tmp_path / "bugs"

@@ -1,6 +1,9 @@
 """Bad input and broken files on the command line: one line on stderr, exit 1, nothing changed."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -84,13 +87,38 @@ def test_the_built_in_baseline_can_be_shown_before_any_run_saved_one(home, monke
 
 
 def test_an_unreachable_database_is_named_with_what_to_check():
+    from sqlalchemy.exc import OperationalError
+
     from plancoder.errors import as_user_error
 
-    class OperationalError(Exception):  # SQLAlchemy's, by name: errors.py imports nothing
-        pass
+    error = as_user_error(OperationalError("SELECT 1", {}, Exception("connection refused")))
+    assert str(error).startswith("a database is busy, unreachable or damaged: (builtins.Exception) connection refused")
+    assert error.fix.startswith("check [review] url, and review/queue.db and monitor/observations.db")
 
-    error = as_user_error(OperationalError("(psycopg.OperationalError) connection refused\n[SQL: SELECT 1]"))
-    assert str(error) == (
-        "the review database is busy or unreachable: (psycopg.OperationalError) connection refused "
-        "(fix: check [review] url)"
+
+def test_a_damaged_monitor_database_is_a_user_error(home, monkeypatch, capsys):
+    (home / "monitor").mkdir(parents=True)
+    (home / "monitor" / "observations.db").write_bytes(b"not a database" * 100)
+    code, err = run_main(monkeypatch, capsys, "alerts")
+    assert code == 1 and err.startswith("error: a database is busy, unreachable or damaged: file is not a database")
+
+
+def test_a_config_that_is_not_utf8_is_named(home, monkeypatch, capsys):
+    (home.parent / "bad.toml").write_bytes(b"[models]\nplanner = '\xff'\n")
+    code, err = run_main(monkeypatch, capsys, "programs", "list", "--config", "bad.toml")
+    assert code == 1 and "config file bad.toml is not UTF-8 text" in err and "(fix: save it as UTF-8)" in err
+
+
+def test_a_data_directory_that_cannot_be_created_is_named_with_the_fix(tmp_path):
+    """In a new process: DSPy's import is what first tries to create it (for its cache)."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    env = {**os.environ, "PLANCODER_HOME": str(blocker / "home")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from plancoder.cli import main; main()", "flags"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
+    assert done.returncode == 1 and done.stderr.startswith(f"error: the data directory {blocker / 'home'} cannot be")
+    assert done.stderr.rstrip().endswith("(fix: set PLANCODER_HOME to a writable directory)")

@@ -71,6 +71,24 @@ def test_definitions_round_trip_their_percentage():
     assert [percent_of(definition(p)) for p in (0, 1, 25, 99, 100)] == [0, 1, 25, 99, 100]
 
 
+def with_weights(on, off):
+    flag = definition(50)
+    flag["targeting"]["fractional"][1:] = [["on", on], ["off", off]]
+    return flag
+
+
+def test_weights_are_relative_as_flagd_reads_them():
+    assert percent_of(with_weights(1, 3)) == 25 and percent_of(with_weights(0, 0)) == 0
+
+
+@pytest.mark.parametrize("weight", [-50, True, float("inf"), "50", 12.5])
+def test_a_hand_edited_weight_flagd_would_misread_is_refused(flag_file, weight):
+    both = {"OPTIMIZE_CODER": with_weights(weight, 50), "OPTIMIZE_PLANNER": definition(0)}
+    flag_file.path.write_text(json.dumps({"flags": both}))
+    with pytest.raises(FlagError, match=r"OPTIMIZE_CODER .* rollout plancoder cannot read .*whole number >= 0"):
+        flag_file.percent("coder")
+
+
 def observation(version, score, when, role="coder"):
     from plancoder.monitor import Observation
 

@@ -21,7 +21,7 @@ import pytest
 from plancoder import isolation
 from plancoder.errors import ConfigError, PlancoderError
 from plancoder.home import data_dir
-from plancoder.sandbox import Limits, is_test_path, isolation_level, run_tests
+from plancoder.sandbox import Limits, check_test_command, is_test_path, isolation_level, run_tests
 
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:anyio"]
 BUGGY = "def add(a, b):\n    return a - b\n"
@@ -243,6 +243,16 @@ def test_the_command_changing_a_test_file_is_a_violation(project: Path, tamper: 
     run = run_tests(project, python("import calc"), changes={"calc.py": rewrite + FIXED})
     assert run.returncode == 0 and not run.passed
     assert run.violations == ("tests are read-only: the command changed test_calc.py during the run",)
+
+
+def test_a_script_of_the_project_is_a_test_command_a_missing_one_is_not(project: Path) -> None:
+    script = project / "run_tests.sh"
+    script.write_text("#!/bin/sh\nexit 0\n")
+    script.chmod(0o755)
+    check_test_command(project, "./run_tests.sh")
+    assert run_tests(project, "./run_tests.sh").passed
+    with pytest.raises(PlancoderError, match=r"program '\./other\.sh' is not found"):
+        check_test_command(project, "./other.sh")
 
 
 def test_a_change_that_cannot_be_written_is_a_violation(project: Path) -> None:

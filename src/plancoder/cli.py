@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plancoder.errors import PlancoderError, as_user_error
-from plancoder.home import check_data_dir_path, data_dir, make_writable_dir
+from plancoder.home import blamed_on_data_dir, check_data_dir_path, data_dir, make_writable_dir
 
 if TYPE_CHECKING:
     from plancoder.runtime import Runtime
@@ -450,8 +450,8 @@ from plancoder import cli_migrate, cli_release, cli_review  # noqa: E402, F401 -
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface (default [service] host: loopback).")] = None,
-    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default [service] port).")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default \\[service] host: loopback).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default \\[service] port).")] = None,
     config: ConfigOption = None,
 ) -> None:
     """The HTTP API (/plan, /fix, /jobs, /reviews, /flags, /metrics, /healthz) and the dashboard at /."""
@@ -459,6 +459,8 @@ def serve(
 
     from plancoder.service import create_app
 
+    if host is not None and not host.strip():
+        raise PlancoderError("--host is empty", "give an interface, e.g. --host 127.0.0.1 (loopback)")
     runtime = _runtime(config)
     cfg = runtime.settings.service
     token = os.environ.get(cfg.token_env) or None
@@ -489,5 +491,5 @@ def main() -> None:
     except Exception as error:  # the one place an error leaves plancoder
         if os.environ.get("PLANCODER_DEBUG") and not isinstance(error, PlancoderError):
             raise
-        typer.echo(f"error: {as_user_error(error)}", err=True)
+        typer.echo(f"error: {as_user_error(blamed_on_data_dir(error))}", err=True)
         sys.exit(1)

@@ -140,9 +140,14 @@ class ReviewConfig(Strict):
 class ServiceConfig(Strict):
     """The HTTP service."""
 
-    host: str = Field(description="Interface to listen on; loopback unless you mean to expose it.")
+    host: str = Field(
+        pattern=r"^\S+$", description="Interface to listen on; loopback unless you mean to expose it (never empty)."
+    )
     port: int = Field(ge=1, le=65535, description="Port to listen on.")
-    token_env: str = Field(description="Environment variable holding the bearer token that every POST needs.")
+    token_env: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Environment variable holding the bearer token that every POST needs.",
+    )
     max_body_bytes: int = Field(ge=1024, description="Larger request bodies are refused (413) before they are read.")
     job_workers: int = Field(ge=1, le=64, description="Role calls run at once (1 for the embedded models).")
 
@@ -228,7 +233,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist", "create it or point --config at a file") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"config file {path} is not UTF-8 text: {error}", "save it as UTF-8") from None
+    except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error}", "check the path and permissions") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}", "fix the syntax at that line") from None

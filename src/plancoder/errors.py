@@ -46,9 +46,16 @@ def as_user_error(error: Exception) -> PlancoderError:
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""
         return PlancoderError(f"{error.strerror or error}{where}", "check the path and its permissions")
-    if type(error).__name__ == "OperationalError":  # SQLAlchemy's, named so that this module imports nothing
+    if isinstance(error, UnicodeDecodeError):
+        return PlancoderError(
+            f"a file is not UTF-8 text ({error.reason} at byte {error.start})", "save it as UTF-8 or give another file"
+        )
+    if "DatabaseError" in {base.__name__ for base in type(error).__mro__}:  # SQLAlchemy's; this module imports nothing
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return PlancoderError(f"the review database is busy or unreachable: {first_line}", "check [review] url")
+        return PlancoderError(
+            f"a database is busy, unreachable or damaged: {first_line}",
+            "check [review] url, and review/queue.db and monitor/observations.db in the data directory",
+        )
     return PlancoderError(
         f"internal error: {type(error).__name__}: {error}", "set PLANCODER_DEBUG=1 for the traceback and report it"
     )

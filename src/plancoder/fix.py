@@ -10,7 +10,7 @@ from plancoder.constitution import load_constitution
 from plancoder.errors import PlancoderError
 from plancoder.monitor import observe
 from plancoder.runtime import Runtime
-from plancoder.sandbox import Limits
+from plancoder.sandbox import Limits, check_test_command
 from plancoder.serving import serve
 from plancoder.source_files import digest, read_source, write_source
 
@@ -63,6 +63,7 @@ def fix_file(
 ) -> FixReport:
     """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
     relative = check_target(project, file)
+    check_test_command(project, test_cmd)  # the user's mistake, not every model's failure
     coder = coder or make_coder(runtime)
     call = lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task)  # noqa: E731
     served = serve(runtime, "coder", model, call)

@@ -59,8 +59,16 @@ def percent_of(flag: dict[str, Any]) -> int:
         return 0
     fractional = (flag.get("targeting") or {}).get("fractional")
     if fractional:
-        return next((int(weight) for variant, weight in fractional[1:] if variant == ON), 0)
+        weights = {variant: _weight(weight) for variant, weight in fractional[1:]}
+        return round(100 * weights.get(ON, 0) / sum(weights.values())) if sum(weights.values()) else 0
     return 100 if flag.get("defaultVariant") == ON else 0
+
+
+def _weight(value: Any) -> int:
+    """flagd's weights are relative whole numbers (``[ON, 1], [OFF, 3]`` is 25 %)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"a rollout weight must be a whole number >= 0, got {value!r}")
+    return value
 
 
 def who(by: str | None = None) -> str:
@@ -152,8 +160,9 @@ def _check_flags(path: Path, data: Any) -> None:
             raise FlagError(f"flag {name} in {path} has state {state!r}", "use ENABLED or DISABLED")
         try:
             percent_of(flag)
-        except (AttributeError, TypeError, ValueError, IndexError):
-            raise FlagError(f"flag {name} in {path} has a rollout plancoder cannot read", REWRITE_FLAG) from None
+        except (AttributeError, TypeError, ValueError, IndexError) as error:
+            why = f"flag {name} in {path} has a rollout plancoder cannot read ({error})"
+            raise FlagError(why, REWRITE_FLAG) from None
 
 
 def _ends_mid_line(handle: Any) -> bool:

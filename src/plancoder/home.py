@@ -27,6 +27,15 @@ def check_data_dir_path() -> None:
         raise PlancoderError(f"the data directory {path} is not a directory", FIX_HOME)
 
 
+def blamed_on_data_dir(error: Exception) -> Exception:
+    """A file error while the data directory does not exist (it could not be created: DSPy's cache import
+    tries first) is the data directory's problem: say so, and how to fix it."""
+    path = data_dir()
+    if isinstance(error, OSError) and not path.is_dir():
+        return PlancoderError(f"the data directory {path} cannot be created ({error})", FIX_HOME)
+    return error
+
+
 def make_writable_dir(path: Path) -> None:
     """Create ``path`` if needed and make (and drop) a file in it: OSError when it cannot hold files."""
     path.mkdir(parents=True, exist_ok=True)

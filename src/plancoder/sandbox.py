@@ -174,6 +174,16 @@ def isolation_level(sandbox_dir: Path | None = None) -> isolation.Isolation:
     return _isolation(_base_dir(sandbox_dir))
 
 
+def check_test_command(project: Path, test_cmd: str | Sequence[str]) -> None:
+    """A clear error, before any run, when the user's command is empty or names a program that is not there
+    (a run of it would only fail, reported as its output)."""
+    program = _argv(test_cmd)[0]
+    if not ((Path(project) / program).is_file() if "/" in program else shutil.which(program, path=_search_path())):
+        raise PlancoderError(
+            f"the test command's program '{program}' is not found", "give a command such as 'python -m pytest -q'"
+        )
+
+
 def _argv(test_cmd: str | Sequence[str]) -> list[str]:
     argv = shlex.split(test_cmd) if isinstance(test_cmd, str) else [str(arg) for arg in test_cmd]
     if not argv:
@@ -362,9 +372,14 @@ def _within_hard_limit(limit: int, soft: int, hard: int) -> tuple[int, int, int]
 def _environment(root: str) -> dict[str, str]:
     """The command's environment, from an allow-list: never plancoder's secrets."""
     env = {name: os.environ[name] for name in ENV_ALLOWED if name in os.environ}
-    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
+    env["PATH"] = _search_path()
     env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", HOME=f"{root}/home", TMPDIR=f"{root}/tmp")
     return env
+
+
+def _search_path() -> str:
+    """The command's PATH: this Python's directory first, so that ``python`` is the one plancoder runs on."""
+    return os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
 
 
 def _spawn(argv: list[str], cwd: Path, env: dict[str, str], setup: Callable[[], None]) -> subprocess.Popen[bytes]:
