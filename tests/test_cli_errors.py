@@ -122,3 +122,18 @@ def test_a_data_directory_that_cannot_be_created_is_named_with_the_fix(tmp_path)
     )
     assert done.returncode == 1 and done.stderr.startswith(f"error: the data directory {blocker / 'home'} cannot be")
     assert done.stderr.rstrip().endswith("(fix: set PLANCODER_HOME to a writable directory)")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--out", "taken"], "--out: taken is a directory"),
+        (["eval", "--limit", "1", "--baseline", "--out-dir", "out"], "--out-dir: out/baseline.json is a directory"),
+        (["migrate-check", "--out", "out/m.json"], "--out: out/m.html is a directory"),
+    ],
+)
+def test_an_output_path_that_is_a_directory_is_refused_before_the_run(home, monkeypatch, capsys, args, message):
+    for taken in ("taken", "out/baseline.json", "out/m.html"):
+        (home.parent / taken).mkdir(parents=True)
+    code, err = run_main(monkeypatch, capsys, *args)
+    assert code == 1 and err.startswith(f"error: {message}") and not (home.parent / "out" / "eval_report.json").exists()

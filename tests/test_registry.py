@@ -57,6 +57,16 @@ def test_a_state_saved_by_another_dspy_minor_version_is_refused_with_what_to_do(
     assert "saved with DSPy 2.6.27" in str(error.value) and "plancoder optimize --role planner" in str(error.value)
 
 
+def test_a_state_that_does_not_fit_the_program_any_more_is_refused_with_what_to_do(registry):
+    class TwoSteps(dspy.Module):  # the program gained a predictor since the version was saved
+        def __init__(self):
+            super().__init__()
+            self.draft, self.check = program(), program()
+
+    with pytest.raises(RegistryError, match="planner baseline does not fit the planner program as it is now"):
+        registry.load_into(TwoSteps(), BASELINE)
+
+
 def test_unknown_and_malformed_versions_are_clear_errors(registry, tmp_path):
     with pytest.raises(RegistryError, match="no version 'v7' \\(saved: baseline\\)"):
         registry.get("v7")

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from fresh_python import printed_under_hash_seeds
@@ -77,6 +78,24 @@ def test_candidate_order_mixes_operators():
 
 def test_test_files_are_never_mutated(project):
     assert source_files(project, project) == ["mod.py"]
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [("../elsewhere.py", "is outside the project"), ("notes.txt", "holds no Python source file"),
+     ("tests", "holds no Python source file")],
+)  # fmt: skip
+def test_nothing_to_seed_is_a_clear_error_before_any_test_run(project, src, message):
+    (project.parent / "elsewhere.py").write_text(MODULE)
+    (project / "notes.txt").write_text("text")
+    with pytest.raises(PlancoderError, match=message):
+        seed_bugs(project, Path(src), "false")  # a test run would fail differently: "do not pass"
+
+
+def test_a_file_that_is_not_python_is_named(project):
+    (project / "mod.py").write_text("def broken(:\n")
+    with pytest.raises(PlancoderError, match=r"mod.py is not valid Python: .* \(line 1\)"):
+        seed_bugs(project, Path("mod.py"), "true")
 
 
 def test_failing_baseline_is_refused(project):

@@ -84,3 +84,14 @@ def test_an_unreadable_suite_is_a_clear_error(tmp_path):
     (tmp_path / "numbers.json").write_text('{"bugs": [1, 2]}')
     with pytest.raises(PlancoderError, match="'bugs' is not a list of objects"):
         load_bugs(tmp_path / "numbers.json")
+    (tmp_path / "partial.json").write_text('{"bugs": [{"id": "a", "file": "m.py", "patch": "", "module": "m"}]}')
+    with pytest.raises(PlancoderError, match=r"entry 1 of bug suite .* lacks test_cmd, buggy_source \(fix"):
+        load_bugs(tmp_path / "partial.json")
+
+
+def test_a_planning_task_without_its_keys_is_a_clear_error(tmp_path):
+    from plancoder.planning import load_tasks
+
+    (tmp_path / "tasks.json").write_text('{"tasks": [{"id": "t", "task": "x", "orderings": []}, {}]}')
+    with pytest.raises(PlancoderError, match=r"entry 1 of planning tasks .* lacks required_steps"):
+        load_tasks(tmp_path / "tasks.json")

@@ -94,6 +94,15 @@ def _writable_dir(path: Path, option: str) -> None:
         ) from None
 
 
+def _writable_files(option: str, *paths: Path) -> None:
+    """Paths a command will write: none a directory, their directories able to hold files (checked before a
+    long run, so that its result is not lost at the end, nor half of it written)."""
+    for path in paths:
+        if path.is_dir():
+            raise PlancoderError(f"{option}: {path} is a directory", "give the path of a file, or move that directory")
+        _writable_dir(path.parent, option)
+
+
 def _runtime(config: Path | None, cache: bool | None = None):
     from plancoder.runtime import build_runtime
 
@@ -331,6 +340,8 @@ def evaluate(
     if check_role(role) not in ("coder", "planner"):
         raise PlancoderError(f"there is no evaluation for role '{role}'", "use --role coder or --role planner")
     items = load_bugs(suite, split, limit) if role == "coder" else load_tasks(suite, split, limit)
+    reports = [out_dir / "eval_report.json", *([out_dir / "baseline.json"] if baseline else [])]
+    _writable_files("--out-dir", *reports)
     run = evaluate_coder if role == "coder" else evaluate_planner
     runtime = _runtime(config, cache=False)  # an evaluation measures real calls, never cache hits
     from plancoder.programs import load_version
@@ -340,9 +351,8 @@ def evaluate(
         functools.partial(run, runtime, items, split, model, program=program, resume=resume), items, role
     )
     (_print_eval if role == "coder" else _print_plan_eval)(section)
-    typer.echo(f"wrote {write_report(section, out_dir / 'eval_report.json')}")
-    if baseline:
-        typer.echo(f"wrote {write_report(section, out_dir / 'baseline.json')}")
+    for path in reports:
+        typer.echo(f"wrote {write_report(section, path)}")
 
 
 def _run_eval(run: Callable[..., dict], items: list, role: str) -> dict:
@@ -399,6 +409,7 @@ def report_command(
     from plancoder.atomic import write_text_atomic
     from plancoder.report import fetch_report, load_report, render_compare, render_report
 
+    _writable_files("--out", out)
     if compare:
         store = _runtime(config).store
         page = render_compare(fetch_report(store, compare[0]), fetch_report(store, compare[1]))

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from plancoder.cli import ConfigOption, JsonOption, _print_json, _settings, app
+from plancoder.cli import ConfigOption, JsonOption, _print_json, _settings, _writable_files, app
 from plancoder.errors import PlancoderError
 from plancoder.home import ensure_data_dir
 
@@ -48,6 +48,7 @@ def migrate_check(
     from plancoder.migration_report import build_report, write_report
 
     cfg = _settings(config).migration
+    _writable_files("--out", out, out.with_suffix(".html"))  # before the environments are built
     chosen = check_reference(program or DEFAULT_PROGRAM, "--program")
     default_states = saved_states([Path("programs"), ensure_data_dir() / "programs"]) if program is None else {}
     check = Check(

@@ -7,14 +7,19 @@ from typing import Any
 from plancoder.errors import PlancoderError
 
 
-def read_entries(source: Path, key: str, what: str, fix: str) -> list[dict[str, Any]]:
-    """The ``key`` list of a benchmark file, each entry an object; anything else is a clear error."""
+def read_entries(source: Path, key: str, what: str, fix: str, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The ``key`` list of a benchmark file, each entry an object with the ``required`` keys (one of
+    ``a|b``); anything else is a clear error."""
     try:
         found = json.loads(source.read_text())[key]
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise PlancoderError(f"cannot read {what} {source}: {type(error).__name__}: {error}", fix) from None
     if not isinstance(found, list) or not all(isinstance(entry, dict) for entry in found):
         raise PlancoderError(f"cannot read {what} {source}: '{key}' is not a list of objects", fix)
+    for number, entry in enumerate(found, start=1):
+        if missing := [name for name in required if not any(one in entry for one in name.split("|"))]:
+            lacking = ", ".join(name.replace("|", " or ") for name in missing)
+            raise PlancoderError(f"entry {number} of {what} {source} lacks {lacking}", fix)
     return found
 
 

@@ -25,10 +25,13 @@ def tasks_path() -> Path:
     return benchmarks_dir() / "planning_tasks.json"
 
 
+TASK_KEYS = ("id", "task", "required_steps", "orderings")
+
+
 def load_tasks(path: Path | None = None, split: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Planning tasks, optionally one split and the first ``limit``."""
     source = path or tasks_path()
-    tasks = read_entries(source, "tasks", "planning tasks", "pass a valid planning_tasks.json")
+    tasks = read_entries(source, "tasks", "planning tasks", "pass a valid planning_tasks.json", TASK_KEYS)
     chosen = in_split(tasks, split, limit)
     if not chosen:
         raise PlancoderError(f"no planning tasks{' in split ' + split if split else ''} in {source}", "check --split")

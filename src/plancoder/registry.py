@@ -134,7 +134,14 @@ class Registry:
                 f"{self.role} {version} was saved with DSPy {saved_with}; this is DSPy {running}",
                 f"re-run `plancoder optimize --role {self.role}` here, or run DSPy {dspy_minor(saved_with)}.x",
             )
-        program.load_state(saved.state)
+        try:
+            program.load_state(saved.state)
+        except (KeyError, ValueError, TypeError, AttributeError) as error:  # the program changed since it was saved
+            raise RegistryError(
+                f"{self.role} {version} does not fit the {self.role} program as it is now ({type(error).__name__}: "
+                f"{error})",
+                f"re-run `plancoder optimize --role {self.role}`, or use another version (plancoder programs list)",
+            ) from None
         return program
 
     # aliases: production, the versions it replaced (a stack) and the history of changes

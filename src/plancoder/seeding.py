@@ -89,7 +89,7 @@ def seed_file(
     """Up to ``per_file`` caught bugs for one file of ``project``."""
     source = (project / relpath).read_text()
     kept: list[SeededBug] = []
-    for tried, mutation in enumerate(ordered_candidates(find_mutations(source), f"{seed}:{relpath}")):
+    for tried, mutation in enumerate(ordered_candidates(_mutations(relpath, source), f"{seed}:{relpath}")):
         if len(kept) >= per_file or tried >= per_file * TRIES_PER_BUG:
             break
         if any(b.operator == mutation.operator and b.lineno == mutation.lineno for b in kept):
@@ -103,13 +103,25 @@ def seed_file(
     return kept
 
 
+def _mutations(relpath: str, source: str) -> list[Mutation]:
+    try:
+        return find_mutations(source)
+    except SyntaxError as error:
+        raise PlancoderError(f"{relpath} is not valid Python: {error.msg} (line {error.lineno})", "fix it") from None
+
+
 def source_files(project: Path, src: Path) -> list[str]:
-    """The non-test Python files under ``src``, relative to ``project``, sorted."""
-    root = src if src.is_absolute() else project / src
-    if root.is_file():
-        return [str(root.relative_to(project))]
-    files = sorted(str(p.relative_to(project)) for p in root.rglob("*.py"))
-    return [f for f in files if not is_test_path(f) and "/." not in f]
+    """The non-test Python files under ``src``, relative to ``project``, sorted; a clear error when there
+    are none, or ``src`` lies outside the project."""
+    root = (src if src.is_absolute() else project / src).resolve()
+    if not root.is_relative_to(project.resolve()):
+        raise PlancoderError(f"{src} is outside the project {project}", "give a file or directory inside --project")
+    found = [root] if root.is_file() else sorted(root.rglob("*.py"))
+    files = [str(p.relative_to(project.resolve())) for p in found if p.suffix == ".py"]
+    files = [f for f in files if not is_test_path(f) and "/." not in f]
+    if not files:
+        raise PlancoderError(f"{src} holds no Python source file (tests are never seeded)", "give the code to seed")
+    return files
 
 
 def check_baseline(project: Path, test_cmd: str) -> None:
@@ -131,8 +143,9 @@ def seed_bugs(
     progress: Callable[[str], None] = lambda _: None,
 ) -> list[SeededBug]:
     """Caught bugs for every source file under ``src``."""
+    files = source_files(project, src)  # before the baseline's test run
     check_baseline(project, test_cmd)
     bugs: list[SeededBug] = []
-    for relpath in source_files(project, src):
+    for relpath in files:
         bugs.extend(seed_file(project, relpath, test_cmd, per_file, seed, progress))
     return bugs

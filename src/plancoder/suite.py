@@ -67,10 +67,13 @@ def write_suite(suite: dict[str, Any], path: Path | None = None) -> Path:
     return target
 
 
+BUG_KEYS = ("id", "file", "test_cmd", "buggy_source", "patch", "project|module")
+
+
 def load_bugs(path: Path | None = None, split: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Bugs of a suite file (the built-in one by default), optionally one split and the first ``limit``."""
     source = path or suite_path()
-    bugs = read_entries(source, "bugs", "bug suite", "pass a file written by seed-bugs")
+    bugs = read_entries(source, "bugs", "bug suite", "pass a file written by seed-bugs", BUG_KEYS)
     if split is not None and split not in SPLITS:
         raise PlancoderError(f"unknown split '{split}'", f"use one of: {', '.join(SPLITS)}")
     chosen = in_split(bugs, split, limit)
