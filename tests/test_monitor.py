@@ -212,6 +212,8 @@ def test_a_missing_baseline_is_reported_not_fired(tmp_path):
     assert alert.state == "no baseline" and not alert.firing and "latency_s.p95" in alert.message
     assert load_baselines(tmp_path / "missing.json") == {}
     assert baseline_values({"coder": {"totals": {"tasks": 0, "score": {"mean": 0.0}}}}) == {"coder": {}, "planner": {}}
+    odd = {"tasks": 3, "score": {"mean": -5}, "latency_s": {"p95": float("inf")}, "tokens_per_task": {"mean": True}}
+    assert baseline_values({"coder": {"totals": odd}}) == {"coder": {}, "planner": {}}  # none is a baseline
     (tmp_path / "broken.json").write_text("{")
     with pytest.raises(ConfigError, match="cannot read the baseline"):
         load_baselines(tmp_path / "broken.json")

@@ -109,7 +109,7 @@ def test_a_database_made_by_an_older_plancoder_gains_the_new_tables_and_keeps_it
         assert db.execute("SELECT status FROM review_items WHERE id = ?", (item_id,)).fetchone() == (PENDING,)
 
 
-def test_a_briefly_unreachable_database_is_retried_then_reported(tmp_path, monkeypatch):
+def test_a_briefly_unreachable_database_is_retried_then_reported(tmp_path, monkeypatch, caplog):
     queue = ReviewQueue(f"sqlite:///{tmp_path / 'q.db'}")
     real_connect, failures = queue.engine.connect, iter([True, True])
     monkeypatch.setattr(review, "CONNECT_RETRY_DELAYS_S", (0.01, 0.01, 0.01))
@@ -122,8 +122,10 @@ def test_a_briefly_unreachable_database_is_retried_then_reported(tmp_path, monke
     monkeypatch.setattr(queue.engine, "connect", flaky)
     assert queue.list() == []  # two refusals, then the third attempt connects
     failures = iter([True] * 10)
+    caplog.clear()
     with pytest.raises(sa.exc.OperationalError):
         queue.list()
+    assert caplog.messages == ["review database unreachable (connection refused); retrying for 0.0 s"]  # one line
 
 
 def test_a_bad_database_url_is_a_clear_error():
@@ -193,7 +195,8 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
     wrong = tmp_path / "wrong.py"
     wrong.write_text(BUGGY)
     refused = cli("review", "edit", "1", "--file", str(wrong), "--by", "ann")
-    assert refused.exit_code != 0 and "the tests fail with this code" in str(refused.exception)
+    assert refused.exit_code != 0 and "the tests fail with this code (" in str(refused.exception)
+    assert "\n" not in str(refused.exception) and "failed" in str(refused.exception)  # pytest's summary line
     right = tmp_path / "right.py"
     right.write_text(BUGGY.replace("a - b", "a + b"))
     assert "#1 is edited (by ann)" in cli("review", "edit", "1", "--file", str(right), "--by", "ann").output
@@ -228,6 +231,7 @@ def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(proje
     for plan, refusal in [
         ({"steps": steps}, "13 steps exceed the cap of 12"),  # [planner] max_steps, not the validator's default
         ({"steps": [{"id": "a", "title": "Edit it", "files": ["../../etc/passwd"]}]}, "Article I"),
+        ({"steps": [{"id": "a"}]}, "the edited plan is not a plan: steps.0.title: Field required (fix:"),
     ]:
         bad.write_text(json.dumps(plan))
         assert refusal in str(cli("review", "edit", "1", "--file", str(bad)).exception)

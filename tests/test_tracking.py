@@ -113,7 +113,7 @@ def wait_for(url, seconds=90):
 def test_the_ui_command_refuses_a_remote_or_disabled_store():
     with pytest.raises(PlancoderError, match="tracking goes to the server http://team:5000"):
         ui_command(Store("http://team:5000"), "127.0.0.1", 5000)
-    with pytest.raises(PlancoderError, match="tracking goes to off"):
+    with pytest.raises(PlancoderError, match="tracking is off, so there is no store to show"):
         ui_command(None, "127.0.0.1", 5000)
 
 

@@ -9,6 +9,7 @@ state is kept so that a transition (fired, resolved) is logged, and posted to th
 
 import json
 import logging
+import math
 import re
 import sqlite3
 import statistics
@@ -223,8 +224,8 @@ def _section_values(section: object) -> dict[str, float]:
     for key in BASELINE_KEYS:
         name, statistic = key.split(".")
         value = totals[name].get(statistic) if isinstance(totals.get(name), dict) else None
-        if isinstance(value, int | float):
-            values[key] = float(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < math.inf:
+            values[key] = float(value)  # a negative or infinite figure is no baseline: its rules stay quiet
     return values
 
 

@@ -230,22 +230,20 @@ def plan(
         raise typer.Exit(1)
 
 
-def read_context(path: Path | None) -> str:
-    """The --context file as text; a missing, unreadable or binary file is a clear error."""
+def read_context(path: Path | None, what: str = "context file", wanted: str = "layout, tools, constraints") -> str:
+    """The --context file (or another ``what``) as text; a missing, unreadable or binary file is a clear error."""
     if path is None:
         return ""
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise PlancoderError(
-            f"cannot read context file {path}: {error.strerror}", "give an existing text file"
-        ) from None
+        raise PlancoderError(f"cannot read {what} {path}: {error.strerror}", "give an existing text file") from None
     if b"\0" in data[:8192]:
-        raise PlancoderError(f"context file {path} is binary", "give a text file (layout, tools, constraints)")
+        raise PlancoderError(f"{what} {path} is binary", f"give a text file ({wanted})")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise PlancoderError(f"context file {path} is not UTF-8 text", "save it as UTF-8") from None
+        raise PlancoderError(f"{what} {path} is not UTF-8 text", "save it as UTF-8") from None
 
 
 @app.command("constitution")

@@ -80,7 +80,8 @@ def review_edit(
     from plancoder.cli import read_context
     from plancoder.reviewing import edit
 
-    item = edit(_runtime(config), item_id, who(by), read_context(file), comment)
+    text = read_context(file, "--file", "the corrected Python file, or the plan as JSON")
+    item = edit(_runtime(config), item_id, who(by), text, comment)
     typer.echo(f"#{item.id} is {item.status} (by {item.decided_by}); the edit was validated")
 
 

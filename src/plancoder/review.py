@@ -165,11 +165,15 @@ class ReviewQueue:
 
     def reading(self) -> Connection:
         """A connection; a database that is briefly unreachable is retried for about a second first."""
-        for delay in CONNECT_RETRY_DELAYS_S:
+        for attempt, delay in enumerate(CONNECT_RETRY_DELAYS_S):
             try:
                 return self.engine.connect()
             except sa.exc.OperationalError as error:
-                log.warning("review database unreachable, retrying in %.2f s: %s", delay, error)
+                if not attempt:  # one line, not one per retry with SQLAlchemy's background link
+                    why = str(error.orig or error).strip().splitlines()[0]
+                    log.warning(
+                        "review database unreachable (%s); retrying for %.1f s", why, sum(CONNECT_RETRY_DELAYS_S)
+                    )
                 time.sleep(delay)
         return self.engine.connect()
 

@@ -15,6 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from plancoder.edits import EditError, replace_function
 from plancoder.errors import PlancoderError
 from plancoder.fix import sandbox_limits
@@ -134,8 +136,11 @@ def edit(runtime: Runtime, item_id: int, by: str, text: str, comment: str = "") 
 def _valid_plan(runtime: Runtime, item: Item, text: str) -> dict[str, Any]:
     try:
         plan = Plan.model_validate_json(text)
-    except ValueError as error:
-        raise ReviewError(f"the edited plan is not a plan: {str(error)[:300]}", "give the plan as JSON") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the file"
+        why = f"{where}: {first['msg']}" + (f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else "")
+        raise ReviewError(f"the edited plan is not a plan: {why}", "give the plan as JSON") from None
     planner = make_planner(runtime)  # the configured step cap, goal rule and constitution, as a plan is judged
     problems = [v.message for v in validate(plan, planner.max_steps, planner.single_goal)]
     verdict = planner.verdict(item.input["task"], item.input.get("context", ""), plan)
@@ -151,9 +156,8 @@ def _tests_pass(item: Item, code: str, limits: Limits) -> None:
         raise ReviewError(f"the project {project} of review item {item.id} is gone", "reject the item")
     run = run_tests(project, item.input["test_cmd"], changes={item.input["file"]: code}, limits=limits)
     if not run.passed:
-        raise ReviewError(
-            f"the tests fail with this code: {run.output[-300:].strip()}", "correct it; it stays pending until then"
-        )
+        summary = (run.output.strip().splitlines() or ["no output"])[-1]
+        raise ReviewError(f"the tests fail with this code ({summary})", "correct it; it stays pending until then")
 
 
 def shipped_code(item: Item, original: str) -> str:

@@ -101,9 +101,10 @@ class MlflowRun(Run):
 
 def ui_command(store: Store | None, host: str, port: int) -> tuple[list[str], dict[str, str]]:
     """The ``mlflow server`` command (and its environment) that serves the local store's UI."""
-    if store is None or not store.local:
-        where = "off" if store is None else f"the server {store.uri}"
-        raise PlancoderError(f"tracking goes to {where}, not to the local store", "open that server's UI instead")
+    if store is None:
+        raise PlancoderError("tracking is off, so there is no store to show", "set PLANCODER_TRACKING=on")
+    if not store.local:
+        raise PlancoderError(f"tracking goes to the server {store.uri}, not to a local store", "open its UI instead")
     Path(store.uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", store.uri]
     argv += ["--default-artifact-root", store.artifacts or "", "--host", host, "--port", str(port), "--workers", "1"]
