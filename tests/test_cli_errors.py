@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -137,3 +138,18 @@ def test_an_output_path_that_is_a_directory_is_refused_before_the_run(home, monk
         (home.parent / taken).mkdir(parents=True)
     code, err = run_main(monkeypatch, capsys, *args)
     assert code == 1 and err.startswith(f"error: {message}") and not (home.parent / "out" / "eval_report.json").exists()
+
+
+def test_serve_on_a_taken_port_is_a_clear_error_before_start_up(home, monkeypatch, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, err = run_main(monkeypatch, capsys, "serve", "--port", str(port))
+    assert code == 1 and f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in err
+
+
+def test_a_fix_task_over_the_planner_s_limit_is_refused(home, monkeypatch, capsys):
+    (home.parent / "m.py").write_text("def f():\n    return 1\n")
+    code, err = run_main(monkeypatch, capsys, "fix", "m.py", "--test-cmd", "python -V", "--task", "x" * 20_001)
+    assert code == 1 and err.startswith("error: the task has 20,001 characters (limit 20,000)")

@@ -3,6 +3,7 @@
 import functools
 import json
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -475,9 +476,24 @@ def serve(
     token = os.environ.get(cfg.token_env) or None
     if token is None:
         typer.echo(f"note: ${cfg.token_env} is not set, so every POST is refused", err=True)
+    host, port = host or cfg.host, port or cfg.port
+    check_listenable(host, port)
     app_ = create_app(runtime, token, cfg.max_body_bytes)
-    typer.echo(f"plancoder on http://{host or cfg.host}:{port or cfg.port} (Ctrl+C stops it)", err=True)
-    uvicorn.run(app_, host=host or cfg.host, port=port or cfg.port, log_level="warning")
+    typer.echo(f"plancoder on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+def check_listenable(host: str, port: int) -> None:
+    """A clear error before start-up when the address is taken or not this machine's (uvicorn logs and exits 3)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except OSError as error:
+        raise PlancoderError(
+            f"cannot listen on {host}:{port}: {error.strerror or error}", "choose another --port or --host"
+        ) from None
 
 
 def _auto_rollbacks(runtime: "Runtime") -> None:

@@ -9,6 +9,7 @@ from plancoder.coder import Coder, check_target
 from plancoder.constitution import load_constitution
 from plancoder.errors import PlancoderError
 from plancoder.monitor import observe
+from plancoder.planner import MAX_TASK_CHARS
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits, check_test_command
 from plancoder.serving import serve
@@ -64,6 +65,8 @@ def fix_file(
     """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
     relative = check_target(project, file)
     check_test_command(project, test_cmd)  # the user's mistake, not every model's failure
+    if len(task) > MAX_TASK_CHARS:
+        raise PlancoderError(f"the task has {len(task):,} characters (limit {MAX_TASK_CHARS:,})", "summarize it")
     coder = coder or make_coder(runtime)
     call = lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task)  # noqa: E731
     served = serve(runtime, "coder", model, call)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError
 
 from plancoder.errors import PlancoderError
 from plancoder.jobs import DONE, FAILED, QUEUED, Jobs
+from plancoder.planner import MAX_TASK_CHARS
 from plancoder.review import MAX_ITEM_ID, ReviewError
 from plancoder.runtime import Runtime
 
@@ -34,7 +35,7 @@ class _Body(BaseModel):
 
 
 class PlanRequest(_Body):
-    task: str = Field(min_length=1, max_length=20_000, description="The software task to plan.")
+    task: str = Field(min_length=1, max_length=MAX_TASK_CHARS, description="The software task to plan.")
     context: str = Field(default="", max_length=40_000, description="Layout, tools, constraints.")
     request_key: str | None = Field(default=None, max_length=200, description="Rollout key (sticky).")
 
@@ -43,7 +44,7 @@ class FixRequest(_Body):
     project: str = Field(min_length=1, description="Project root on this machine.")
     file: str = Field(min_length=1, description="The file to fix, relative to the project.")
     test_cmd: str = Field(min_length=1, max_length=2000, description="Test command, run from the project root.")
-    task: str = Field(default="", max_length=20_000)
+    task: str = Field(default="", max_length=MAX_TASK_CHARS)
     request_key: str | None = Field(default=None, max_length=200)
 
 
