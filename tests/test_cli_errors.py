@@ -153,3 +153,16 @@ def test_a_fix_task_over_the_planner_s_limit_is_refused(home, monkeypatch, capsy
     (home.parent / "m.py").write_text("def f():\n    return 1\n")
     code, err = run_main(monkeypatch, capsys, "fix", "m.py", "--test-cmd", "python -V", "--task", "x" * 20_001)
     assert code == 1 and err.startswith("error: the task has 20,001 characters (limit 20,000)")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rollout", "--role", "coder", "--percent", "10", "--by", " "], "error: --by is empty"),
+        (["review", "reject", "1", "--by", ""], "error: --by is empty"),
+        (["demo", "--bug", ""], "error: no seeded bug ''"),
+    ],
+)
+def test_an_empty_option_is_refused_not_replaced_by_its_default(home, monkeypatch, capsys, args, message):
+    code, err = run_main(monkeypatch, capsys, *args)
+    assert code == 1 and err.startswith(message)

@@ -193,7 +193,7 @@ def demo(
     from plancoder.fix import fix_file
     from plancoder.suite import DEMO_BUG, find_bug, materialized
 
-    chosen = find_bug(bug or DEMO_BUG)
+    chosen = find_bug(DEMO_BUG if bug is None else bug)
     typer.echo(f"seeded bug {chosen['id']}: {chosen['description']} (line {chosen['lineno']} of {chosen['file']})")
     typer.echo(f"test command: {chosen['test_cmd']}\n")
     with materialized(chosen) as project:

@@ -73,6 +73,8 @@ def _weight(value: Any) -> int:
 
 def who(by: str | None = None) -> str:
     """Who makes a change: ``by`` when given (--by), else the user running the command."""
+    if by is not None and not by.strip():
+        raise FlagError("--by is empty", "name who makes the change, e.g. --by ann, or leave --by out")
     return by or os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown"
 
 
