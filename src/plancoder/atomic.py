@@ -8,12 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+TEMP_SUFFIX = ".tmp"
+
+
+def unfinished_writes(target: Path) -> list[Path]:
+    """The temp files of writes to ``target`` that never got renamed: their process was killed mid-write
+    (or is writing now)."""
+    return list(target.parent.glob(f".{target.name}.*{TEMP_SUFFIX}"))
+
 
 @contextlib.contextmanager
 def atomic_writer(target: Path) -> Iterator[BinaryIO]:
     """Yield a binary file that replaces ``target`` only when the block finishes without error."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     os.chmod(tmp_name, _mode_for(target))
     try:
         with os.fdopen(fd, "wb") as handle:

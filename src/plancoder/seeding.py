@@ -113,11 +113,12 @@ def _mutations(relpath: str, source: str) -> list[Mutation]:
 def source_files(project: Path, src: Path) -> list[str]:
     """The non-test Python files under ``src``, relative to ``project``, sorted; a clear error when there
     are none, or ``src`` lies outside the project."""
+    inside = project.resolve()
     root = (src if src.is_absolute() else project / src).resolve()
-    if not root.is_relative_to(project.resolve()):
+    if not root.is_relative_to(inside):
         raise PlancoderError(f"{src} is outside the project {project}", "give a file or directory inside --project")
     found = [root] if root.is_file() else sorted(root.rglob("*.py"))
-    files = [str(p.relative_to(project.resolve())) for p in found if p.suffix == ".py"]
+    files = [str(p.relative_to(inside)) for p in found if p.suffix == ".py"]
     files = [f for f in files if not is_test_path(f) and "/." not in f]
     if not files:
         raise PlancoderError(f"{src} holds no Python source file (tests are never seeded)", "give the code to seed")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from plancoder.atomic import atomic_writer, write_text_atomic
+from plancoder.atomic import atomic_writer, unfinished_writes, write_text_atomic
 from plancoder.errors import ModelFileError
 
 CHUNK_SIZE = 8 * 1024 * 1024
@@ -113,7 +113,7 @@ def assemble(spec: WeightSpec, home: Path) -> Path:
 def _remove_stale_temp_files(target: Path) -> None:
     """A process killed while assembling leaves its temp file behind (up to 1.1 GB): remove it, but not
     the file of an assembly running now in another process."""
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+    for stale in unfinished_writes(target):
         with contextlib.suppress(FileNotFoundError):
             if time.time() - stale.stat().st_mtime > STALE_AFTER_S:
                 stale.unlink()
