@@ -31,8 +31,16 @@ _MODELS = Path(_HOME) / "models"
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A fresh data directory for one test."""
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """PLANCODER_HOME set to a fresh ``tmp_path / "home"`` (not created): the path."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("PLANCODER_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def bare_home(tmp_path: Path) -> Path:
+    """A fresh, created data directory that PLANCODER_HOME does not name: for code given it as an argument."""
     path = tmp_path / "home"
     path.mkdir()
     return path
@@ -87,6 +95,36 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     for thread in threading.enumerate():
         if thread.name == "FlagdFileWatcherWorkerThread":
             thread.join(timeout=5)
+
+
+@pytest.fixture
+def calc_project(tmp_path: Path) -> Path:
+    """``tmp_path / "proj"``: a calc.py whose add subtracts, and the test_calc.py that catches it."""
+    from buggy_calc import write_project
+
+    return write_project(tmp_path / "proj")
+
+
+@pytest.fixture
+def in_calc_project(data_home: Path, calc_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The calc project as the working directory, with a fresh data directory: as a user runs ``plancoder fix``."""
+    monkeypatch.chdir(calc_project)
+    return calc_project
+
+
+@pytest.fixture
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    """``run_main(*ARGS, stream="err")``: ``plancoder ARGS`` through the real entry point (``sys.argv`` and
+    ``cli.main``, which must exit): its exit code and what it wrote on stderr (or stdout)."""
+    from plancoder import cli
+
+    def run(*args: str, stream: str = "err") -> tuple[int | str | None, str]:
+        monkeypatch.setattr("sys.argv", ["plancoder", *args])
+        with pytest.raises(SystemExit) as caught:
+            cli.main()
+        return caught.value.code, getattr(capsys.readouterr(), stream)
+
+    return run
 
 
 @pytest.fixture

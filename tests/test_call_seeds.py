@@ -48,7 +48,7 @@ def test_old_requests_are_forgotten_past_the_limit(monkeypatch):
     assert seeds(ASK, HOT) == first
 
 
-def test_the_switcher_gives_every_local_call_its_seed(settings, home, monkeypatch):
+def test_the_switcher_gives_every_local_call_its_seed(settings, bare_home, monkeypatch):
     sent = []
 
     def fake_complete(pool, name, messages, params, reuse_prefix):
@@ -57,7 +57,7 @@ def test_the_switcher_gives_every_local_call_its_seed(settings, home, monkeypatc
         return {"choices": [{"index": 0, "message": message, "finish_reason": "stop"}], "usage": {}}
 
     monkeypatch.setattr(local_lm, "complete", fake_complete)
-    switcher = ModelSwitcher(settings, home, {})
+    switcher = ModelSwitcher(settings, bare_home, {})
     lm = switcher.lm("local/qwen2.5-coder-0.5b")
     with dspy.context(lm=lm.copy(temperature=0.7, cache=False)):
         for _ in range(2):

@@ -1,6 +1,5 @@
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from plancoder import cli
@@ -13,8 +12,7 @@ def invoke(*args, env=None):
     return runner.invoke(cli.app, list(args), env=env or {})
 
 
-def test_doctor_reports_each_role_and_fails_on_missing_model_packages(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+def test_doctor_reports_each_role_and_fails_on_missing_model_packages(data_home, monkeypatch):
     monkeypatch.setattr("plancoder.weights.metadata.distribution", _not_installed)
     result = invoke("doctor")
     assert result.exit_code == 1
@@ -29,13 +27,12 @@ def _not_installed(name):
     raise PackageNotFoundError(name)
 
 
-def test_doctor_json_with_api_models_only_passes(tmp_path, monkeypatch):
+def test_doctor_json_with_api_models_only_passes(data_home, tmp_path):
     config = tmp_path / "plancoder.toml"
     config.write_text(
         '[models]\nplanner = "openai/gpt-4o-mini"\ncoder = "openai/gpt-4o-mini"\nreflection = "openai/gpt-4o"\n'
         "[models.fallbacks]\nplanner = []\ncoder = []\nreflection = []\n"
     )
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
     result = invoke("doctor", "--json", "--config", str(config))
     report = json.loads(result.output)
     assert result.exit_code == 0, result.output
@@ -62,10 +59,9 @@ def test_doctor_flags_an_unknown_model_from_the_environment(home_sharing_models,
     assert "local/qwen2.5-coder-0.5b" in checks["role planner"]["fix"]
 
 
-def test_doctor_on_a_malformed_config_is_one_failed_check(tmp_path, monkeypatch):
+def test_doctor_on_a_malformed_config_is_one_failed_check(data_home, tmp_path):
     config = tmp_path / "bad.toml"
     config.write_text("[models\n")
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
     result = invoke("doctor", "--config", str(config))
     assert result.exit_code == 1
     assert result.output.startswith("FAIL  config:") and "not valid TOML" in result.output
@@ -79,8 +75,7 @@ def test_doctor_reports_an_unwritable_data_directory(tmp_path, monkeypatch):
     assert "FAIL  data directory" in result.output and "PLANCODER_HOME" in result.output
 
 
-def test_smoke_makes_one_call_through_dspy(monkeypatch, tmp_path):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+def test_smoke_makes_one_call_through_dspy(data_home):
     script = Script([chat_answer(reasoning="Tests catch regressions.", answer="They catch regressions.")])
     result = invoke("smoke", "--model", script.spec, "--json")
     assert result.exit_code == 0, result.output
@@ -89,24 +84,19 @@ def test_smoke_makes_one_call_through_dspy(monkeypatch, tmp_path):
     assert report["usage"][script.spec]["total_tokens"] > 0
 
 
-def test_smoke_text_output(monkeypatch, tmp_path):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
+def test_smoke_text_output(data_home):
     script = Script([chat_answer(reasoning="r", answer="a")])
     result = invoke("smoke", "--model", script.spec)
     assert result.exit_code == 0 and "answer:    a" in result.output
 
 
-def test_user_errors_exit_1_with_one_line_and_no_traceback(monkeypatch, capsys, tmp_path):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "h"))
-    monkeypatch.setattr("sys.argv", ["plancoder", "smoke", "--role", "tester"])
-    with pytest.raises(SystemExit) as caught:
-        cli.main()
-    err = capsys.readouterr().err
-    assert caught.value.code == 1
+def test_user_errors_exit_1_with_one_line_and_no_traceback(data_home, run_main):
+    code, err = run_main("smoke", "--role", "tester")
+    assert code == 1
     assert err.strip() == "error: unknown role 'tester' (fix: use one of: planner, coder, reflection)"
 
 
-def test_constitution_lists_articles_and_validates_other_files(tmp_path, monkeypatch, capsys):
+def test_constitution_lists_articles_and_validates_other_files(tmp_path, run_main):
     result = invoke("constitution")
     assert result.exit_code == 0
     assert "Article III: Error prevention and recovery (hard)" in result.output
@@ -115,11 +105,9 @@ def test_constitution_lists_articles_and_validates_other_files(tmp_path, monkeyp
     broken.write_text(
         "## Article I: Only\n- **Rationale:** r\n- **Rule:** r\n- **Enforcement:** hard\n- **Checks:** x.y\n"
     )
-    monkeypatch.setattr("sys.argv", ["plancoder", "constitution", "--path", str(broken)])
-    with pytest.raises(SystemExit) as caught:
-        cli.main()
-    assert caught.value.code == 1
-    assert "names unknown check(s) x.y" in capsys.readouterr().err
+    code, err = run_main("constitution", "--path", str(broken))
+    assert code == 1
+    assert "names unknown check(s) x.y" in err
 
 
 def test_doctor_fails_on_a_configured_constitution_that_does_not_parse(tmp_path, home_sharing_models, monkeypatch):

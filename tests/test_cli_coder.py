@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from test_coder import BUGGY, GOOD, TEST_CMD, TESTS, WRONG, fix_reply
+from buggy_calc import BUGGY, GOOD, TEST_CMD, WRONG, fix_reply
 from typer.testing import CliRunner
 
 from plancoder import cli
@@ -10,36 +10,25 @@ from plancoder.scripted import Script
 runner = CliRunner()
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "calc.py").write_text(BUGGY)
-    (root / "test_calc.py").write_text(TESTS)
-    monkeypatch.chdir(root)
-    return root
-
-
 def fix(*args, replies):
     script = Script(replies)
     return runner.invoke(cli.app, ["fix", "calc.py", "--test-cmd", TEST_CMD, "--model", script.spec, *args])
 
 
-def test_fix_prints_the_diff_and_the_test_result(project):
+def test_fix_prints_the_diff_and_the_test_result(in_calc_project):
     result = fix(replies=[fix_reply(GOOD)])
     assert result.exit_code == 0, result.output
     assert "+    return a + b" in result.output and "tests: PASSED after 1 attempt(s)" in result.output
-    assert (project / "calc.py").read_text() == BUGGY
+    assert (in_calc_project / "calc.py").read_text() == BUGGY
 
 
-def test_fix_write_applies_a_passing_fix(project):
+def test_fix_write_applies_a_passing_fix(in_calc_project):
     result = fix("--write", replies=[fix_reply(GOOD)])
     assert result.exit_code == 0 and "wrote" in result.output
-    assert (project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
+    assert (in_calc_project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
 
 
-def test_fix_json_has_the_documented_keys(project):
+def test_fix_json_has_the_documented_keys(in_calc_project):
     result = fix("--json", replies=[fix_reply(WRONG), fix_reply(GOOD)])
     report = json.loads(result.output)
     assert set(report) >= {"passed", "attempts", "diff", "fixed_code", "score", "tokens", "latency_s", "trace_id"}
@@ -48,20 +37,20 @@ def test_fix_json_has_the_documented_keys(project):
 
 
 @pytest.mark.article("III")
-def test_a_failing_fix_is_never_written_and_exits_1(project):
+def test_a_failing_fix_is_never_written_and_exits_1(in_calc_project):
     result = fix("--write", replies=[fix_reply(WRONG)] * 3)
     assert result.exit_code == 1 and "tests: FAILED after 3 attempt(s)" in result.output
-    assert (project / "calc.py").read_text() == BUGGY
+    assert (in_calc_project / "calc.py").read_text() == BUGGY
 
 
-def test_already_passing_tests_say_so(project):
-    (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
+def test_already_passing_tests_say_so(in_calc_project):
+    (in_calc_project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
     result = fix(replies=[])
     assert result.exit_code == 0 and "already pass" in result.output
 
 
 @pytest.mark.parametrize(("path", "message"), [("missing.py", "does not exist"), ("test_calc.py", "read-only")])
-def test_fix_bad_paths_are_clear_errors(project, path, message):
+def test_fix_bad_paths_are_clear_errors(in_calc_project, path, message):
     result = runner.invoke(cli.app, ["fix", path, "--test-cmd", TEST_CMD])
     assert result.exit_code != 0 and message in str(result.exception)
 
@@ -71,14 +60,14 @@ def test_fix_bad_paths_are_clear_errors(project, path, message):
     [("  ", "the test command is empty"), ("nosuchcmd_xyz -q", "program 'nosuchcmd_xyz' is not found"),
      ("./run_tests.sh", "program './run_tests.sh' is not found")],
 )  # fmt: skip
-def test_a_bad_test_command_is_the_user_s_error_before_any_model_is_asked(project, test_cmd, message):
+def test_a_bad_test_command_is_the_user_s_error_before_any_model_is_asked(in_calc_project, test_cmd, message):
     script = Script([])  # any model call would fail: the chain must not be reached
     result = runner.invoke(cli.app, ["fix", "calc.py", "--test-cmd", test_cmd, "--model", script.spec])
     assert result.exit_code != 0 and message in str(result.exception) and script.calls == []
 
 
-def test_seed_bugs_then_eval_on_the_seeded_suite(project, tmp_path):
-    (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
+def test_seed_bugs_then_eval_on_the_seeded_suite(in_calc_project, tmp_path):
+    (in_calc_project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
     out = tmp_path / "bugs"
     seeded = runner.invoke(
         cli.app, ["seed-bugs", "calc.py", "--test-cmd", TEST_CMD, "--out", str(out), "--per-file", "2"]
@@ -106,14 +95,14 @@ def _original_function(messages):
 
 
 @pytest.mark.article("I")
-def test_fix_an_absolute_path_outside_the_project_is_refused(project, tmp_path):
+def test_fix_an_absolute_path_outside_the_project_is_refused(in_calc_project, tmp_path):
     outside = tmp_path / "elsewhere.py"
     outside.write_text("x = 1\n")
     result = runner.invoke(cli.app, ["fix", str(outside), "--test-cmd", TEST_CMD])
     assert result.exit_code != 0 and "outside the project" in str(result.exception)
 
 
-def test_seed_bugs_refuses_an_out_it_cannot_write_before_seeding(project, tmp_path, monkeypatch):
+def test_seed_bugs_refuses_an_out_it_cannot_write_before_seeding(in_calc_project, tmp_path, monkeypatch):
     blocked = tmp_path / "a-file"
     blocked.write_text("")
     monkeypatch.setattr("plancoder.seeding.seed_bugs", lambda *a, **k: pytest.fail("seeded before checking --out"))

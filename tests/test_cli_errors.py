@@ -11,28 +11,17 @@ import pytest
 from plancoder import cli
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+@pytest.fixture(autouse=True)
+def _in_tmp_path(data_home, tmp_path, monkeypatch):
+    """Every command runs with a fresh data directory, in ``tmp_path``: its relative paths land there."""
     monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
 
 
-def run_main(monkeypatch, capsys, *args, stream="err"):
-    """``plancoder ARGS`` through the real entry point: (exit code, stderr or stdout)."""
-    monkeypatch.setattr("sys.argv", ["plancoder", *args])
-    with pytest.raises(SystemExit) as caught:
-        cli.main()
-    return caught.value.code, getattr(capsys.readouterr(), stream)
-
-
-def test_a_data_directory_that_is_a_file_is_named(home, monkeypatch, capsys):
-    home.write_text("not a directory")
-    code, err = run_main(monkeypatch, capsys, "flags")
-    assert (
-        code == 1
-        and err
-        == f"error: the data directory {home} is not a directory (fix: set PLANCODER_HOME to a writable directory)\n"
+def test_a_data_directory_that_is_a_file_is_named(data_home, run_main):
+    data_home.write_text("not a directory")
+    code, err = run_main("flags")
+    assert code == 1 and err == (
+        f"error: the data directory {data_home} is not a directory (fix: set PLANCODER_HOME to a writable directory)\n"
     )
 
 
@@ -42,31 +31,32 @@ def test_a_data_directory_that_is_a_file_is_named(home, monkeypatch, capsys):
         (["review", "list", "--status", "bogus"], "error: unknown status 'bogus' (fix: use one of: pending, approved"),
         (["review", "list", "--role", "writer"], "error: unknown role 'writer' (fix: use one of: planner, coder)"),
         (["programs", "list", "--config", "source.toml"], "error: source.toml: unknown key 'source'"),
+        (["programs", "list", "--config", ""], "error: config file . is a directory (fix: point --config at a"),
     ],
 )
-def test_bad_filters_and_keys_are_errors_not_empty_answers(home, monkeypatch, capsys, tmp_path, args, message):
+def test_bad_filters_and_keys_are_errors_not_empty_answers(tmp_path, run_main, args, message):
     (tmp_path / "source.toml").write_text('source = "mine"\n')
-    code, err = run_main(monkeypatch, capsys, *args)
+    code, err = run_main(*args)
     assert code == 1 and err.startswith(message) and err.count("\n") == 1
 
 
-def test_a_flag_file_plancoder_cannot_read_is_left_as_it_was(home, monkeypatch, capsys):
-    flags = home / "flags.json"
-    home.mkdir()
+def test_a_flag_file_plancoder_cannot_read_is_left_as_it_was(data_home, run_main):
+    flags = data_home / "flags.json"
+    data_home.mkdir()
     data = json.loads((cli.Path(cli.__file__).parent / "flags.json").read_text())
     flag = data["flags"]["OPTIMIZE_PLANNER"]
     flag |= {"state": "ENABLED", "targeting": {"fractional": [{}, ["on", "x"], ["off", 90]]}}
     flags.write_text(json.dumps(data))
-    code, err = run_main(monkeypatch, capsys, "rollout", "--role", "planner", "--percent", "20")
+    code, err = run_main("rollout", "--role", "planner", "--percent", "20")
     assert code == 1 and "flag OPTIMIZE_PLANNER in" in err and "has a rollout plancoder cannot read" in err
-    assert json.loads(flags.read_text()) == data and not (home / "flags_audit.jsonl").exists()
+    assert json.loads(flags.read_text()) == data and not (data_home / "flags_audit.jsonl").exists()
 
 
-def test_file_system_and_unexpected_errors_are_one_line(home, monkeypatch, capsys, tmp_path):
-    code, err = run_main(monkeypatch, capsys, "report", "--input", str(tmp_path / "none.json"))
+def test_file_system_and_unexpected_errors_are_one_line(monkeypatch, tmp_path, run_main):
+    code, err = run_main("report", "--input", str(tmp_path / "none.json"))
     assert code == 1 and err.startswith("error: ") and "Traceback" not in err
     monkeypatch.setattr("plancoder.cli_review.who", lambda by: 1 / 0)
-    code, err = run_main(monkeypatch, capsys, "review", "approve", "1")
+    code, err = run_main("review", "approve", "1")
     assert code == 1 and err == (
         "error: internal error: ZeroDivisionError: division by zero "
         "(fix: set PLANCODER_DEBUG=1 for the traceback and report it)\n"
@@ -77,8 +67,8 @@ def test_file_system_and_unexpected_errors_are_one_line(home, monkeypatch, capsy
         cli.main()
 
 
-def test_the_built_in_baseline_can_be_shown_before_any_run_saved_one(home, monkeypatch, capsys):
-    code, out = run_main(monkeypatch, capsys, "programs", "show", "coder", "baseline", stream="out")
+def test_the_built_in_baseline_can_be_shown_before_any_run_saved_one(run_main):
+    code, out = run_main("programs", "show", "coder", "baseline", stream="out")
     shown = json.loads(out)
     assert (
         code == 0
@@ -97,16 +87,16 @@ def test_an_unreachable_database_is_named_with_what_to_check():
     assert error.fix.startswith("check [review] url, and review/queue.db and monitor/observations.db")
 
 
-def test_a_damaged_monitor_database_is_a_user_error(home, monkeypatch, capsys):
-    (home / "monitor").mkdir(parents=True)
-    (home / "monitor" / "observations.db").write_bytes(b"not a database" * 100)
-    code, err = run_main(monkeypatch, capsys, "alerts")
+def test_a_damaged_monitor_database_is_a_user_error(data_home, run_main):
+    (data_home / "monitor").mkdir(parents=True)
+    (data_home / "monitor" / "observations.db").write_bytes(b"not a database" * 100)
+    code, err = run_main("alerts")
     assert code == 1 and err.startswith("error: a database is busy, unreachable or damaged: file is not a database")
 
 
-def test_a_config_that_is_not_utf8_is_named(home, monkeypatch, capsys):
-    (home.parent / "bad.toml").write_bytes(b"[models]\nplanner = '\xff'\n")
-    code, err = run_main(monkeypatch, capsys, "programs", "list", "--config", "bad.toml")
+def test_a_config_that_is_not_utf8_is_named(tmp_path, run_main):
+    (tmp_path / "bad.toml").write_bytes(b"[models]\nplanner = '\xff'\n")
+    code, err = run_main("programs", "list", "--config", "bad.toml")
     assert code == 1 and "config file bad.toml is not UTF-8 text" in err and "(fix: save it as UTF-8)" in err
 
 
@@ -133,25 +123,25 @@ def test_a_data_directory_that_cannot_be_created_is_named_with_the_fix(tmp_path)
         (["migrate-check", "--out", "out/m.json"], "--out: out/m.html is a directory"),
     ],
 )
-def test_an_output_path_that_is_a_directory_is_refused_before_the_run(home, monkeypatch, capsys, args, message):
+def test_an_output_path_that_is_a_directory_is_refused_before_the_run(tmp_path, run_main, args, message):
     for taken in ("taken", "out/baseline.json", "out/m.html"):
-        (home.parent / taken).mkdir(parents=True)
-    code, err = run_main(monkeypatch, capsys, *args)
-    assert code == 1 and err.startswith(f"error: {message}") and not (home.parent / "out" / "eval_report.json").exists()
+        (tmp_path / taken).mkdir(parents=True)
+    code, err = run_main(*args)
+    assert code == 1 and err.startswith(f"error: {message}") and not (tmp_path / "out" / "eval_report.json").exists()
 
 
-def test_serve_on_a_taken_port_is_a_clear_error_before_start_up(home, monkeypatch, capsys):
+def test_serve_on_a_taken_port_is_a_clear_error_before_start_up(run_main):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        code, err = run_main(monkeypatch, capsys, "serve", "--port", str(port))
+        code, err = run_main("serve", "--port", str(port))
     assert code == 1 and f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in err
 
 
-def test_a_fix_task_over_the_planner_s_limit_is_refused(home, monkeypatch, capsys):
-    (home.parent / "m.py").write_text("def f():\n    return 1\n")
-    code, err = run_main(monkeypatch, capsys, "fix", "m.py", "--test-cmd", "python -V", "--task", "x" * 20_001)
+def test_a_fix_task_over_the_planner_s_limit_is_refused(tmp_path, run_main):
+    (tmp_path / "m.py").write_text("def f():\n    return 1\n")
+    code, err = run_main("fix", "m.py", "--test-cmd", "python -V", "--task", "x" * 20_001)
     assert code == 1 and err.startswith("error: the task has 20,001 characters (limit 20,000)")
 
 
@@ -163,6 +153,6 @@ def test_a_fix_task_over_the_planner_s_limit_is_refused(home, monkeypatch, capsy
         (["demo", "--bug", ""], "error: no seeded bug ''"),
     ],
 )
-def test_an_empty_option_is_refused_not_replaced_by_its_default(home, monkeypatch, capsys, args, message):
-    code, err = run_main(monkeypatch, capsys, *args)
+def test_an_empty_option_is_refused_not_replaced_by_its_default(run_main, args, message):
+    code, err = run_main(*args)
     assert code == 1 and err.startswith(message)

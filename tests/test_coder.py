@@ -1,35 +1,12 @@
 import dspy
 import pytest
+from buggy_calc import BUGGY, GOOD, TEST_CMD, WRONG, fix_reply
 
 from plancoder.adapters import ChatOnlyAdapter
 from plancoder.coder import Coder, CoderError, check_target, feedback_text, pytest_counts
 from plancoder.errors import PlancoderError
 from plancoder.sandbox import Limits
 from plancoder.scripted import Script, chat_answer
-
-BUGGY = 'def add(a, b):\n    """Sum of a and b."""\n    return a - b\n\n\ndef double(x):\n    return x * 2\n'
-TESTS = (
-    "from calc import add, double\n\n\n"
-    "def test_add():\n    assert add(2, 3) == 5\n\n\n"
-    "def test_add_zero():\n    assert add(0, 0) == 0\n\n\n"
-    "def test_double():\n    assert double(4) == 8\n"
-)
-TEST_CMD = "python -m pytest -q -p no:cacheprovider test_calc.py"
-GOOD = 'def add(a, b):\n    """Sum of a and b."""\n    return a + b\n'
-WRONG = 'def add(a, b):\n    """Sum of a and b."""\n    return a * b\n'
-
-
-@pytest.fixture
-def project(tmp_path):
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "calc.py").write_text(BUGGY)
-    (root / "test_calc.py").write_text(TESTS)
-    return root
-
-
-def fix_reply(code, name="add"):
-    return chat_answer(reasoning="add subtracts instead of adding.", function_name=name, fixed_function=code)
 
 
 def run_coder(project, replies, **kwargs):
@@ -40,20 +17,20 @@ def run_coder(project, replies, **kwargs):
 
 
 @pytest.mark.article("III")
-def test_fixes_the_bug_in_one_attempt(project):
-    result, script = run_coder(project, [fix_reply(GOOD)])
+def test_fixes_the_bug_in_one_attempt(calc_project):
+    result, script = run_coder(calc_project, [fix_reply(GOOD)])
     assert result.passed and result.attempts == 1 and result.score == 1.0
     assert "-    return a - b\n+    return a + b\n" in result.diff
     assert result.fixed_code == BUGGY.replace("a - b", "a + b")
-    assert (project / "calc.py").read_text() == BUGGY  # the Coder never writes the user's file
+    assert (calc_project / "calc.py").read_text() == BUGGY  # the Coder never writes the user's file
     prompt = script.calls[0]["messages"][-1]["content"]
     assert "return a - b" in prompt and "test_add" in prompt
     assert result.history[0]["reasoning"] == "add subtracts instead of adding."
 
 
 @pytest.mark.article("III")
-def test_failures_are_fed_back_until_a_fix_passes(project):
-    result, script = run_coder(project, [fix_reply(WRONG), fix_reply("def nope(:"), fix_reply(GOOD)])
+def test_failures_are_fed_back_until_a_fix_passes(calc_project):
+    result, script = run_coder(calc_project, [fix_reply(WRONG), fix_reply("def nope(:"), fix_reply(GOOD)])
     assert result.passed and result.attempts == 3
     second_prompt = script.calls[1]["messages"][-1]["content"]
     assert "Attempt 1 rewrote `add` but tests still fail" in second_prompt and "assert 6 == 5" in second_prompt
@@ -63,11 +40,11 @@ def test_failures_are_fed_back_until_a_fix_passes(project):
 
 
 @pytest.mark.article("III")
-def test_a_proposal_that_changes_nothing_is_called_unchanged_not_a_rewrite(project):
+def test_a_proposal_that_changes_nothing_is_called_unchanged_not_a_rewrite(calc_project):
     """The 1.5B returned the buggy function as it was in 34 of 94 attempts of one baseline, and was then told
     it had "rewritten" it; a comment or a new layout is no change either."""
     same = 'def add(a, b):\n    """Sum of a and b."""\n    # fixed\n    return a-b\n'
-    result, script = run_coder(project, [fix_reply(same), fix_reply(GOOD)])
+    result, script = run_coder(calc_project, [fix_reply(same), fix_reply(GOOD)])
     assert result.passed and [a["unchanged"] for a in result.history] == [True, False]
     second_prompt = script.calls[1]["messages"][-1]["content"]
     assert "Attempt 1 returned `add` with its code unchanged, so the tests fail as before" in second_prompt
@@ -75,38 +52,38 @@ def test_a_proposal_that_changes_nothing_is_called_unchanged_not_a_rewrite(proje
 
 
 @pytest.mark.article("III")
-def test_skipping_the_failing_test_is_not_a_fix(project):
+def test_skipping_the_failing_test_is_not_a_fix(calc_project):
     """pytest exits 0 when the failing test is skipped; the Coder must see that two tests did not pass."""
     skipping = 'def add(a, b):\n    """Sum of a and b."""\n    import pytest\n\n    pytest.skip("later")\n'
-    result, script = run_coder(project, [fix_reply(skipping), fix_reply(GOOD)])
+    result, script = run_coder(calc_project, [fix_reply(skipping), fix_reply(GOOD)])
     assert result.passed and [a["passed"] for a in result.history] == [False, True]
     second_prompt = script.calls[1]["messages"][-1]["content"]
     assert "only 1 tests passed where 3 ran before the fix" in second_prompt
 
 
 @pytest.mark.article("III")
-def test_attempts_are_bounded_and_a_failing_fix_is_not_offered(project):
-    result, _ = run_coder(project, [fix_reply(WRONG)] * 2, max_attempts=2)
+def test_attempts_are_bounded_and_a_failing_fix_is_not_offered(calc_project):
+    result, _ = run_coder(calc_project, [fix_reply(WRONG)] * 2, max_attempts=2)
     assert not result.passed and result.attempts == 2
     assert result.fixed_code is None and result.diff == ""
     assert 0 < result.score < 0.5  # one of three tests passes with a * b
 
 
 @pytest.mark.article("III", "V")
-def test_garbage_answers_are_failed_attempts_not_crashes(project):
-    result, script = run_coder(project, lambda messages: "I don't know.")
+def test_garbage_answers_are_failed_attempts_not_crashes(calc_project):
+    result, script = run_coder(calc_project, lambda messages: "I don't know.")
     assert not result.passed and result.attempts == 3
     assert all("could not be parsed" in a["error"] for a in result.history)
     assert len(script.calls) == 3  # one LM call per attempt: no slow JSONAdapter re-generation
 
 
-def test_tests_that_already_pass_stop_early(project):
-    (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
-    result, script = run_coder(project, [])
+def test_tests_that_already_pass_stop_early(calc_project):
+    (calc_project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
+    result, script = run_coder(calc_project, [])
     assert result.passed and result.already_passing and result.attempts == 0 and script.calls == []
 
 
-def test_react_variant_uses_tools_and_keeps_its_trajectory(project):
+def test_react_variant_uses_tools_and_keeps_its_trajectory(calc_project):
     replies = [
         chat_answer(next_thought="Look at add.", next_tool_name="show_function", next_tool_args='{"name": "add"}'),
         chat_answer(
@@ -117,7 +94,7 @@ def test_react_variant_uses_tools_and_keeps_its_trajectory(project):
         chat_answer(next_thought="Tests pass.", next_tool_name="finish", next_tool_args="{}"),
         chat_answer(reasoning="done", function_name="add", fixed_function=GOOD),
     ]
-    result, _ = run_coder(project, replies, variant="react")
+    result, _ = run_coder(calc_project, replies, variant="react")
     trajectory = result.history[0]["trajectory"]
     assert result.passed and result.attempts == 1
     assert "return a - b" in trajectory["observation_0"] and trajectory["observation_1"] == "PASSED"
@@ -133,10 +110,10 @@ def test_bad_coder_settings(variant, attempts, message):
 
 
 @pytest.mark.article("I")
-def test_targets_are_checked(project, tmp_path):
-    (project / "notes.txt").write_text("x")
-    (project / "broken.py").write_text("def f(:\n")
-    assert check_target(project, "calc.py") == "calc.py"
+def test_targets_are_checked(calc_project, tmp_path):
+    (calc_project / "notes.txt").write_text("x")
+    (calc_project / "broken.py").write_text("def f(:\n")
+    assert check_target(calc_project, "calc.py") == "calc.py"
     for file, message in [
         ("nope.py", "does not exist"),
         ("notes.txt", "not a Python file"),
@@ -146,7 +123,7 @@ def test_targets_are_checked(project, tmp_path):
     ]:
         (tmp_path / "outside.py").write_text("x = 1\n")
         with pytest.raises(CoderError, match=message):
-            check_target(project, file)
+            check_target(calc_project, file)
 
 
 @pytest.mark.parametrize(
@@ -156,9 +133,9 @@ def test_targets_are_checked(project, tmp_path):
         ("no-such-test-runner", "cannot start the test command"),
     ],
 )
-def test_a_test_command_that_cannot_run_is_a_clear_error(project, command, message):
+def test_a_test_command_that_cannot_run_is_a_clear_error(calc_project, command, message):
     with pytest.raises(PlancoderError, match=message):
-        Coder(limits=Limits(wall_s=30))(project=str(project), file="calc.py", test_cmd=command)
+        Coder(limits=Limits(wall_s=30))(project=str(calc_project), file="calc.py", test_cmd=command)
 
 
 def test_feedback_and_counts_helpers():
@@ -172,8 +149,8 @@ LEAKY = 'def add(a, b):\n    """Sum of a and b."""\n    api_key = "sk-live-12345
 
 
 @pytest.mark.article("IV")
-def test_a_passing_fix_that_drops_the_docstring_is_retried_with_the_article_named(project):
-    result, script = run_coder(project, [fix_reply(NO_DOCSTRING), fix_reply(GOOD)])
+def test_a_passing_fix_that_drops_the_docstring_is_retried_with_the_article_named(calc_project):
+    result, script = run_coder(calc_project, [fix_reply(NO_DOCSTRING), fix_reply(GOOD)])
     assert result.passed and result.attempts == 2 and result.score == 1.0 and result.constitution == []
     retry_prompt = script.calls[1]["messages"][-1]["content"]
     assert "Attempt 1 made the tests pass." in retry_prompt
@@ -181,15 +158,15 @@ def test_a_passing_fix_that_drops_the_docstring_is_retried_with_the_article_name
 
 
 @pytest.mark.article("IV")
-def test_a_soft_violation_still_ships_when_nothing_better_comes(project):
-    result, _ = run_coder(project, [fix_reply(NO_DOCSTRING)] * 3)
+def test_a_soft_violation_still_ships_when_nothing_better_comes(calc_project):
+    result, _ = run_coder(calc_project, [fix_reply(NO_DOCSTRING)] * 3)
     assert result.passed and result.attempts == 3 and result.score == 0.9
     assert [f["article"] for f in result.constitution] == ["IV"]
 
 
 @pytest.mark.article("I")
-def test_a_fix_that_writes_a_secret_never_ships_even_with_green_tests(project):
-    result, script = run_coder(project, [fix_reply(LEAKY)] * 3)
+def test_a_fix_that_writes_a_secret_never_ships_even_with_green_tests(calc_project):
+    result, script = run_coder(calc_project, [fix_reply(LEAKY)] * 3)
     assert not result.passed and result.fixed_code is None and result.attempts == 3
     assert result.history[0]["tests_passed"] and not result.history[0]["passed"]
     assert {f["article"] for f in result.constitution} == {"I"} and result.score == 0.5
@@ -199,20 +176,20 @@ def test_a_fix_that_writes_a_secret_never_ships_even_with_green_tests(project):
     )
 
 
-def test_the_coder_can_run_under_refine(project):
-    result, _ = run_coder(project, [fix_reply(GOOD)], guard="refine")
+def test_the_coder_can_run_under_refine(calc_project):
+    result, _ = run_coder(calc_project, [fix_reply(GOOD)], guard="refine")
     assert result.passed and result.attempts == 1
 
 
 @pytest.mark.article("III")
-def test_a_coder_model_that_is_down_hands_over_to_the_fallback_model(project):
+def test_a_coder_model_that_is_down_hands_over_to_the_fallback_model(calc_project):
     from plancoder.models import ModelChain
 
     down, up = Script([RuntimeError("connection refused")]), Script([fix_reply(GOOD)])
     chain = ModelChain("coder", ["scripted/down", "scripted/up"], [down.lm(), up.lm()])
     coder = Coder(limits=Limits(wall_s=30))
     with dspy.context(adapter=ChatOnlyAdapter()):
-        result = chain.run(lambda: coder(project=str(project), file="calc.py", test_cmd=TEST_CMD))
+        result = chain.run(lambda: coder(project=str(calc_project), file="calc.py", test_cmd=TEST_CMD))
     assert result.passed and chain.served_by == "scripted/up" and len(down.calls) == 1
 
 

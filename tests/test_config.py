@@ -60,6 +60,23 @@ def test_missing_config_file_is_a_clear_error(tmp_path):
         load_settings(tmp_path / "nope.toml", {})
 
 
+def test_a_directory_as_config_file_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"config file \. is a directory") as caught:
+        load_settings(Path(""), {})  # what --config '' gives
+    assert "plancoder.toml" in caught.value.fix
+
+
+def test_program_and_flag_paths_must_be_of_the_right_kind(tmp_path):
+    (tmp_path / "a_file").write_text("")
+    with pytest.raises(ConfigError, match="is a file; name a directory"):
+        load_settings(write(tmp_path, f'[registry]\npath = "{tmp_path / "a_file"}"\n'), {})
+    with pytest.raises(ConfigError, match="is a directory; name a JSON file"):
+        load_settings(write(tmp_path, f'[flags]\npath = "{tmp_path}"\n'), {})
+    missing = load_settings(write(tmp_path, f'[registry]\npath = "{tmp_path / "new"}"\n'), {})
+    assert missing.registry.path == str(tmp_path / "new")
+
+
 def test_unknown_role_lists_known_roles():
     assert check_role("coder") == "coder"
     with pytest.raises(ConfigError) as caught:

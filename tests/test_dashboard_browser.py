@@ -36,10 +36,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def served(tmp_path, monkeypatch):
+def served(data_home):
     import uvicorn
 
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     cyclic = {"steps": [{"id": "a", "title": "A", "depends_on": ["b"]}, {"id": "b", "title": "B", "depends_on": ["a"]}]}
     script = Script(lambda messages: chat_answer(plan=json.dumps(cyclic)))
     runtime = build_runtime(None, {"PLANCODER_MODEL_PLANNER": script.spec, "PLANCODER_TRACKING": "off"})

@@ -67,6 +67,14 @@ def test_bad_rollouts_and_broken_flag_files_are_clear_errors(flag_file):
         flag_file.rollout("coder", 20)
 
 
+def test_an_unreadable_flag_file_leaves_no_lock_file_beside_it(tmp_path):
+    in_the_way = tmp_path / "flags.json"
+    in_the_way.mkdir()
+    with pytest.raises(FlagError, match="cannot read flag file"):
+        FlagFile(in_the_way).rollout("coder", 10)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flags.json"]
+
+
 def test_definitions_round_trip_their_percentage():
     assert [percent_of(definition(p)) for p in (0, 1, 25, 99, 100)] == [0, 1, 25, 99, 100]
 
@@ -95,17 +103,16 @@ def observation(version, score, when, role="coder"):
     return Observation(when, role, "m", True, score > 0.5, score, 100, 1.0, 0, 0, version)
 
 
-def rolled_out_to_half(flag_file, monkeypatch, tmp_path, min_calls):
-    """The coder flag at 50 % over a fresh store of calls; the ``[flags]`` auto-rollback settings."""
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+def rolled_out_to_half(flag_file, min_calls):
+    """The coder flag at 50 % (over the test's data_home: a fresh store of calls); the auto-rollback settings."""
     flag_file.rollout("coder", 50, by="ann")
     return SimpleNamespace(auto_rollback_margin=0.1, auto_rollback_window_minutes=60, auto_rollback_min_calls=min_calls)
 
 
-def test_auto_rollback_turns_the_flag_off_when_the_optimized_score_falls(flag_file, monkeypatch, tmp_path):
+def test_auto_rollback_turns_the_flag_off_when_the_optimized_score_falls(flag_file, data_home):
     from plancoder import monitor
 
-    cfg = rolled_out_to_half(flag_file, monkeypatch, tmp_path, min_calls=3)
+    cfg = rolled_out_to_half(flag_file, min_calls=3)
     now = time.time()
     for i in range(3):
         monitor.append(observation("baseline", 0.9, now - i))
@@ -119,11 +126,11 @@ def test_auto_rollback_turns_the_flag_off_when_the_optimized_score_falls(flag_fi
     assert auto_rollback(flag_file, "coder", "v1", cfg, now) is None  # already off: nothing to do
 
 
-def test_auto_rollback_judges_the_production_version_only(flag_file, monkeypatch, tmp_path):
+def test_auto_rollback_judges_the_production_version_only(flag_file, data_home):
     """v1's poor calls still in the window do not pull back v2, which replaced it."""
     from plancoder import monitor
 
-    cfg = rolled_out_to_half(flag_file, monkeypatch, tmp_path, min_calls=1)
+    cfg = rolled_out_to_half(flag_file, min_calls=1)
     now = time.time()
     for i in range(5):
         monitor.append(observation("baseline", 0.8, now - i))
@@ -135,7 +142,7 @@ def test_auto_rollback_judges_the_production_version_only(flag_file, monkeypatch
     assert "v1 mean score 0.200 over 5 calls" in auto_rollback(flag_file, "coder", "v1", cfg, now)["reason"]
 
 
-def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(tmp_path, monkeypatch):
+def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(data_home):
     from typer.testing import CliRunner
 
     from plancoder import cli, monitor
@@ -143,7 +150,6 @@ def test_the_serving_path_and_the_alert_check_pull_a_failing_rollout_back(tmp_pa
     from plancoder.programs import flag_file_for, registry_for
     from plancoder.runtime import build_runtime
 
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     runtime = build_runtime(None, {})
     flag_file = flag_file_for(runtime)
     for role in ("planner", "coder"):

@@ -45,8 +45,9 @@ def test_progress_from_another_model_is_not_resumed(tmp_path):
 
 
 def interrupted_eval(tmp_path, monkeypatch, extra=()) -> tuple[list[str], Script, list[str]]:
-    """A Planner evaluation of two tasks stopped by Ctrl-C on the second: its args, model script and run tasks."""
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+    """A Planner evaluation of two tasks stopped by Ctrl-C on the second: its args, model script and run tasks.
+
+    The test's ``data_home`` keeps the evaluation's progress."""
     suite = tmp_path / "tasks.json"
     suite.write_text(json.dumps({"tasks": [TASK, {**TASK, "id": "second"}]}))
     real, ran = evaluate.planner_task, []
@@ -68,28 +69,28 @@ def interrupted_eval(tmp_path, monkeypatch, extra=()) -> tuple[list[str], Script
     return args, script, ran
 
 
-def test_eval_resume_after_an_interruption_runs_only_the_unfinished_tasks(tmp_path, monkeypatch):
+def test_eval_resume_after_an_interruption_runs_only_the_unfinished_tasks(data_home, tmp_path, monkeypatch):
     args, script, _ = interrupted_eval(tmp_path, monkeypatch)
     resumed = runner.invoke(cli.app, [*args, "--resume"])
     assert resumed.exit_code == 0, resumed.output
     assert "resumed: 1 of 2 tasks came from the interrupted run" in resumed.output and len(script.calls) == 2
     report = json.loads((tmp_path / "eval" / "eval_report.json").read_text())["planner"]
     assert [t["id"] for t in report["tasks"]] == [TASK["id"], "second"] and report["resumed_tasks"] == 1
-    assert report["totals"]["valid"] == 2 and not list((tmp_path / "home" / "eval_progress").iterdir())
+    assert report["totals"]["valid"] == 2 and not list((data_home / "eval_progress").iterdir())
     assert report["sampling"]["max_tokens"] == 1024 and report["local"]["reuse_prefix"] is False
 
 
-def test_eval_progress_made_with_another_token_cap_is_not_resumed(tmp_path, monkeypatch):
+def test_eval_progress_made_with_another_token_cap_is_not_resumed(data_home, tmp_path, monkeypatch):
     """Another cap (or seed, or guard) would have given other answers: the tasks would not be comparable."""
     args, _, _ = interrupted_eval(tmp_path, monkeypatch)
     config = tmp_path / "plancoder.toml"
     config.write_text("[sampling]\nmax_tokens = 256\n")
     refused = runner.invoke(cli.app, [*args, "--resume", "--config", str(config)])
     assert refused.exit_code == 1 and "it differs in: sampling" in str(refused.exception)
-    assert len(list((tmp_path / "home" / "eval_progress").iterdir())) == 1  # the saved progress is kept
+    assert len(list((data_home / "eval_progress").iterdir())) == 1  # the saved progress is kept
 
 
-def test_progress_made_under_another_constitution_text_is_not_resumed(tmp_path, monkeypatch):
+def test_progress_made_under_another_constitution_text_is_not_resumed(data_home, tmp_path, monkeypatch):
     """The same path with other articles gives other feedback and verdicts: the text is what counts."""
     from plancoder.constitution import default_path
 

@@ -274,12 +274,9 @@ def test_the_cli_exits_non_zero_on_problems(user_program):
         (["--state", "qa=missing.json"], "state file missing.json does not exist"),
     ],
 )
-def test_bad_cli_input_is_one_line_and_writes_nothing(args, says, user_program, monkeypatch, capsys):
-    monkeypatch.setattr("sys.argv", ["plancoder", "migrate-check", "--versions", "current", *args, "--out", "r.json"])
-    with pytest.raises(SystemExit) as caught:
-        cli.main()
-    err = capsys.readouterr().err
-    assert caught.value.code == 1 and err.startswith(f"error: {says}") and "Traceback" not in err
+def test_bad_cli_input_is_one_line_and_writes_nothing(args, says, user_program, run_main):
+    code, err = run_main("migrate-check", "--versions", "current", *args, "--out", "r.json")
+    assert code == 1 and err.startswith(f"error: {says}") and "Traceback" not in err
     assert not (user_program / "r.json").exists()
 
 

@@ -33,31 +33,31 @@ def test_api_and_server_specs_are_accepted():
         assert check_spec(spec) == spec
 
 
-def test_unknown_role_from_the_switcher(settings, home):
+def test_unknown_role_from_the_switcher(settings, bare_home):
     with pytest.raises(ConfigError, match="unknown role 'tester'"):
-        ModelSwitcher(settings, home, {}).chain("tester")
+        ModelSwitcher(settings, bare_home, {}).chain("tester")
 
 
-def test_chain_has_the_role_model_then_fallbacks_without_duplicates(settings, home):
-    chain = ModelSwitcher(settings, home, {}).chain("coder")
+def test_chain_has_the_role_model_then_fallbacks_without_duplicates(settings, bare_home):
+    chain = ModelSwitcher(settings, bare_home, {}).chain("coder")
     assert chain.specs == ["local/qwen2.5-coder-1.5b", "local/qwen2.5-coder-0.5b"]
     assert [lm.model for lm in chain.lms] == chain.specs
-    same = ModelSwitcher(settings, home, {"PLANCODER_MODEL_CODER": "local/qwen2.5-coder-0.5b"}).chain("coder")
+    same = ModelSwitcher(settings, bare_home, {"PLANCODER_MODEL_CODER": "local/qwen2.5-coder-0.5b"}).chain("coder")
     assert same.specs == ["local/qwen2.5-coder-0.5b"]
 
 
-def test_lm_carries_sampling_settings_and_endpoint(tmp_path, home):
+def test_lm_carries_sampling_settings_and_endpoint(tmp_path, bare_home):
     path = tmp_path / "plancoder.toml"
     path.write_text(
         "[sampling]\ntemperature = 0.3\nmax_tokens = 77\n"
         '[endpoints."openai/my-model"]\napi_base = "http://127.0.0.1:9/v1"\napi_key_env = "MY_KEY"\n'
     )
     settings = load_settings(path, {})
-    lm = ModelSwitcher(settings, home, {"MY_KEY": "k"}).lm("openai/my-model")
+    lm = ModelSwitcher(settings, bare_home, {"MY_KEY": "k"}).lm("openai/my-model")
     assert lm.kwargs["temperature"] == 0.3 and lm.kwargs["max_tokens"] == 77
     assert lm.kwargs["api_base"] == "http://127.0.0.1:9/v1" and lm.kwargs["api_key"] == "k"
     with pytest.raises(ConfigError, match=r"\$MY_KEY, which is not set"):
-        ModelSwitcher(settings, home, {}).lm("openai/my-model")
+        ModelSwitcher(settings, bare_home, {}).lm("openai/my-model")
 
 
 def test_scripted_lm_runs_predict_and_chain_of_thought_with_usage():
@@ -125,11 +125,11 @@ def test_all_models_failing_raises_with_every_error():
     assert [spec for spec, _ in caught.value.failures] == [first.spec, second.spec]
 
 
-def test_configure_dspy_keeps_the_cache_under_the_data_directory(settings, home):
-    configure_dspy(settings, home)
+def test_configure_dspy_keeps_the_cache_under_the_data_directory(settings, bare_home):
+    configure_dspy(settings, bare_home)
     try:
         assert dspy.settings.track_usage is True
-        assert str(home) in str(dspy.cache.disk_cache.directory)
+        assert str(bare_home) in str(dspy.cache.disk_cache.directory)
     finally:
         dspy.configure_cache(enable_disk_cache=False, enable_memory_cache=False)
 

@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import yaml
+from buggy_calc import GOOD, TEST_CMD, fix_reply
 from prometheus_client.parser import text_string_to_metric_families
-from test_coder import BUGGY, GOOD, TEST_CMD, TESTS, fix_reply
 from test_planning import PLAN_REPLY
 from typer.testing import CliRunner
 
@@ -35,11 +35,10 @@ BASELINES = baseline_values(BASELINE)
 
 
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch):
+def _fresh_store_and_metrics(data_home):
     """A fresh data directory (so a fresh store) and fresh metrics for every test."""
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     monitor.metrics.cache_clear()
-    yield tmp_path
+    yield
     monitor.metrics.cache_clear()
 
 
@@ -55,12 +54,7 @@ def sample(name, **labels):
     return monitor.metrics().registry.get_sample_value(name, labels)
 
 
-def test_a_fix_records_one_observation_and_counts_it(home, monkeypatch):
-    project = home / "proj"
-    project.mkdir()
-    (project / "calc.py").write_text(BUGGY)
-    (project / "test_calc.py").write_text(TESTS)
-    monkeypatch.chdir(project)
+def test_a_fix_records_one_observation_and_counts_it(in_calc_project, data_home):
     script = Script([fix_reply(GOOD)])
     result = runner.invoke(cli.app, ["fix", "calc.py", "--test-cmd", TEST_CMD, "--model", script.spec])
     assert result.exit_code == 0, result.output
@@ -76,7 +70,7 @@ def test_a_fix_records_one_observation_and_counts_it(home, monkeypatch):
     assert seen.tokens > 0 and seen.latency_s > 0 and (seen.hard_findings, seen.soft_findings) == (0, 0)
     assert sample("plancoder_calls_total", role="coder", outcome="passed") == 1
     assert sample("plancoder_tokens_total", role="coder") == seen.tokens
-    assert monitor.store_path() == home / "home" / "monitor" / "observations.db"
+    assert monitor.store_path() == data_home / "monitor" / "observations.db"
     with monitor.connect() as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
@@ -101,15 +95,15 @@ def test_a_call_whose_every_model_fails_is_recorded_as_an_error(tmp_path):
     assert sample("plancoder_calls_total", role="planner", outcome="error") == 1
 
 
-def test_a_failure_to_record_warns_and_never_raises(home, monkeypatch):
-    blocker = home / "not-a-directory"
+def test_a_failure_to_record_warns_and_never_raises(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("PLANCODER_HOME", str(blocker))
     with pytest.warns(UserWarning, match="monitoring the coder call failed"):
         monitor.observe("coder", {"passed": True, "tokens": {"total_tokens": 5}, "latency_s": 1.0})
 
 
-def test_the_open_connection_follows_the_store_when_it_is_replaced_or_moved(home, monkeypatch):
+def test_the_open_connection_follows_the_store_when_it_is_replaced_or_moved(tmp_path, monkeypatch):
     monitor.append(call(0))
     with monitor.connect() as first, monitor.connect() as again:
         assert first is again  # one connection per thread and file, not one per call
@@ -117,7 +111,7 @@ def test_the_open_connection_follows_the_store_when_it_is_replaced_or_moved(home
         (monitor.store_path().parent / f"observations.db{suffix}").unlink(missing_ok=True)
     monitor.append(call(1))
     assert [o.time for o in monitor.load_observations(0)] == [NOW + 60]
-    monkeypatch.setenv("PLANCODER_HOME", str(home / "elsewhere"))
+    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "elsewhere"))
     monitor.append(call(2))
     assert [o.time for o in monitor.load_observations(0)] == [NOW + 120]
     seen = []
@@ -354,23 +348,23 @@ def test_prometheus_export_parses_with_one_rule_per_rule():
     )
 
 
-def write_inputs(home):
-    rules = home / "rules.yaml"
+def write_inputs(folder):
+    rules = folder / "rules.yaml"
     rules.write_text("- {name: coder_errors, role: coder, kind: error_rate, threshold: 0.2, severity: critical}\n")
-    baseline = home / "baseline.json"
+    baseline = folder / "baseline.json"
     baseline.write_text(json.dumps(BASELINE))
     return ["--rules", str(rules), "--baseline", str(baseline)]
 
 
-def test_cli_alerts_text_and_json(home):
-    result = runner.invoke(cli.app, ["alerts", "--baseline", str(home / "none.json")])
+def test_cli_alerts_text_and_json(tmp_path):
+    result = runner.invoke(cli.app, ["alerts", "--baseline", str(tmp_path / "none.json")])
     assert result.exit_code == 0, result.output
     assert (
         result.stdout == "no active alerts\n" and "note: coder_latency_p95: no latency_s.p95 baseline" in result.stderr
     )
     for observation in [call(m, ok=False) for m in range(5)]:
         monitor.append(replace(observation, time=time.time() - 60))
-    args = write_inputs(home)
+    args = write_inputs(tmp_path)
     result = runner.invoke(cli.app, ["alerts", *args])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("critical coder_errors (coder): 1 vs threshold 0.2 since 20")
@@ -378,7 +372,7 @@ def test_cli_alerts_text_and_json(home):
     assert (alert["name"], alert["state"], alert["calls"]) == ("coder_errors", "firing", 5)
 
 
-def test_cli_alerts_judge_the_queue_in_the_database_not_this_process(home):
+def test_cli_alerts_judge_the_queue_in_the_database_not_this_process(tmp_path):
     """A review queue filled by other processes (the service, earlier commands) still trips queue_growth."""
     import os
 
@@ -389,27 +383,24 @@ def test_cli_alerts_judge_the_queue_in_the_database_not_this_process(home):
     for n in range(3):
         queue.enqueue("coder", "the fix did not pass the tests", {"n": n}, {"passed": False}, 0.2)
     monitor.metrics.cache_clear()  # as in a fresh `plancoder alerts` process
-    rules = home / "queue.yaml"
+    rules = tmp_path / "queue.yaml"
     rules.write_text("- {name: queue, role: any, kind: queue_growth, threshold: 2, severity: warning}\n")
-    result = runner.invoke(cli.app, ["alerts", "--rules", str(rules), "--baseline", str(home / "none.json")])
+    result = runner.invoke(cli.app, ["alerts", "--rules", str(rules), "--baseline", str(tmp_path / "none.json")])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("warning  queue (any): 3 vs threshold 2")
 
 
-def test_cli_alerts_prometheus(home):
-    result = runner.invoke(cli.app, ["alerts", "--prometheus", *write_inputs(home)])
+def test_cli_alerts_prometheus(tmp_path):
+    result = runner.invoke(cli.app, ["alerts", "--prometheus", *write_inputs(tmp_path)])
     assert result.exit_code == 0, result.output
     assert [r["alert"] for r in yaml.safe_load(result.stdout)["groups"][0]["rules"]] == ["coder_errors"]
 
 
-def test_cli_alerts_bad_rules_file_is_one_line_and_exit_1(home, monkeypatch, capsys):
-    rules = home / "rules.yaml"
+def test_cli_alerts_bad_rules_file_is_one_line_and_exit_1(tmp_path, run_main):
+    rules = tmp_path / "rules.yaml"
     rules.write_text(RULE + ", colour: red}")
-    monkeypatch.setattr("sys.argv", ["plancoder", "alerts", "--rules", str(rules)])
-    with pytest.raises(SystemExit) as caught:
-        cli.main()
-    err = capsys.readouterr().err
-    assert caught.value.code == 1
+    code, err = run_main("alerts", "--rules", str(rules))
+    assert code == 1
     assert err == f"error: {rules}: rule 'slow': unknown key 'colour' (fix: fix or remove that key)\n"
 
 

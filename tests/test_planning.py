@@ -115,13 +115,7 @@ CYCLE_REPLY = chat_answer(
 )
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
-    return tmp_path
-
-
-def test_plan_command_prints_a_tree_and_json(home):
+def test_plan_command_prints_a_tree_and_json(data_home):
     result = runner.invoke(cli.app, ["plan", "Add a --verbose flag", "--model", Script([PLAN_REPLY]).spec])
     assert result.exit_code == 0, result.output
     assert "s1. Add the --verbose flag\n    done when: flag parsed\ns2. Write tests  (after s1)" in result.output
@@ -132,7 +126,7 @@ def test_plan_command_prints_a_tree_and_json(home):
     )
 
 
-def test_plan_with_cycles_on_every_attempt_fails_clearly(home):
+def test_plan_with_cycles_on_every_attempt_fails_clearly(data_home):
     result = runner.invoke(cli.app, ["plan", "Add a flag", "--model", Script([CYCLE_REPLY] * 3).spec])
     assert result.exit_code == 1
     assert "no valid plan after 3 attempt(s)" in result.output and "dependency cycle a -> b -> a" in result.output
@@ -142,19 +136,19 @@ def test_plan_with_cycles_on_every_attempt_fails_clearly(home):
     ("content", "message"),
     [(None, "cannot read context file"), (b"\x00\x01bin", "is binary"), (b"\xff\xfe", "not UTF-8")],
 )
-def test_bad_context_files(home, content, message):
-    path = home / "ctx.txt"
+def test_bad_context_files(data_home, tmp_path, content, message):
+    path = tmp_path / "ctx.txt"
     if content is not None:
         path.write_bytes(content)
     result = runner.invoke(cli.app, ["plan", "Add a flag", "--context", str(path)])
     assert result.exit_code != 0 and message in str(result.exception)
 
 
-def test_eval_planner_writes_its_section_next_to_the_coders(home):
-    tasks = home / "tasks.json"
+def test_eval_planner_writes_its_section_next_to_the_coders(data_home, tmp_path):
+    tasks = tmp_path / "tasks.json"
     tasks.write_text(json.dumps({"tasks": [TASK]}))
-    (home / "eval").mkdir()
-    (home / "eval" / "eval_report.json").write_text(json.dumps({"coder": {"role": "coder"}}))
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "eval_report.json").write_text(json.dumps({"coder": {"role": "coder"}}))
     result = runner.invoke(
         cli.app,
         [
@@ -164,13 +158,13 @@ def test_eval_planner_writes_its_section_next_to_the_coders(home):
             "--suite",
             str(tasks),
             "--out-dir",
-            str(home / "eval"),
+            str(tmp_path / "eval"),
             "--model",
             Script([PLAN_REPLY]).spec,
         ],
     )
     assert result.exit_code == 0, result.output
-    report = json.loads((home / "eval" / "eval_report.json").read_text())
+    report = json.loads((tmp_path / "eval" / "eval_report.json").read_text())
     assert report["coder"] == {"role": "coder"}
     assert report["planner"]["totals"]["valid"] == 1 and report["planner"]["tasks"][0]["score"] == 1.0
 
@@ -202,7 +196,7 @@ def test_constitution_findings_reach_the_metric_and_hard_ones_void_validity():
 
 
 @pytest.mark.article("II")
-def test_plan_command_prints_soft_findings_as_notes(home):
+def test_plan_command_prints_soft_findings_as_notes(data_home):
     result = runner.invoke(cli.app, ["plan", "Add a flag to `cli.py`", "--model", Script([PLAN_REPLY] * 3).spec])
     assert result.exit_code == 0, result.output
     assert "note: Article II (Context preservation): the task names `cli.py` but no step mentions it" in result.output

@@ -96,13 +96,9 @@ def test_the_release_commands_promote_roll_out_and_roll_back(runtime, config):
         (["eval", "--role", "planner", "--version", "v4"], "error: planner has no version 'v4'"),
     ],
 )
-def test_release_commands_reject_bad_input_with_one_line(config, monkeypatch, capsys, args, message):
-    from plancoder import cli
-
-    monkeypatch.setattr("sys.argv", ["plancoder", *args, "--config", str(config)])
-    with pytest.raises(SystemExit) as caught:
-        cli.main()
-    assert caught.value.code == 1 and capsys.readouterr().err.startswith(message)
+def test_release_commands_reject_bad_input_with_one_line(config, run_main, args, message):
+    code, err = run_main(*args, "--config", str(config))
+    assert code == 1 and err.startswith(message)
 
 
 def test_the_served_version_s_budget_headroom_is_exported(runtime):
@@ -125,13 +121,12 @@ def test_the_served_version_s_budget_headroom_is_exported(runtime):
     assert sample("plancoder_budget_headroom", {"role": "planner", "kind": "latency"}) == pytest.approx(0.2)
 
 
-def test_an_evaluated_version_is_recorded_under_its_own_name(config, monkeypatch, tmp_path):
+def test_an_evaluated_version_is_recorded_under_its_own_name(config, data_home, tmp_path):
     from test_planning import PLAN_REPLY
 
     from plancoder import monitor
     from plancoder.scripted import Script
 
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     runtime = build_runtime(config, {}, cache=False)
     registry_for(runtime, "planner").save(role_program("planner").build(runtime), {"kind": "candidate"})
     args = ["eval", "--role", "planner", "--split", "test", "--limit", "1", "--version", "v1"]
@@ -143,7 +138,7 @@ def test_an_evaluated_version_is_recorded_under_its_own_name(config, monkeypatch
     assert [o.version for o in monitor.load_observations(0)] == ["v1"]  # never counted as the baseline's
 
 
-def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, tmp_path, monkeypatch):
+def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, data_home, tmp_path, monkeypatch):
     from test_optimize import reflection, student
 
     from plancoder.scripted import Script
@@ -156,7 +151,6 @@ def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, tmp_path
             raise KeyboardInterrupt
         return student(messages)
 
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PLANCODER_MODEL_PLANNER", Script(planner).spec)
     monkeypatch.setenv("PLANCODER_MODEL_REFLECTION", Script(reflection).spec)
     caps = "optimizer: {max_metric_calls: 10, max_wall_minutes: 5, max_reflection_tokens: 9000}\n"
@@ -169,7 +163,7 @@ def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, tmp_path
     run = CliRunner().invoke(app, [*args, "--resume", "--config", str(config)])
     assert run.exit_code == 0 and f"wrote {out}" in run.output
     assert json.loads(out.read_text())["planner"]["budget"]["data"]["validation_limit"] == 2
-    assert not list((tmp_path / "home" / "optimize_progress").iterdir())  # removed once the report was written
+    assert not list((data_home / "optimize_progress").iterdir())  # removed once the report was written
 
 
 @pytest.mark.parametrize("broken", ["aliases", "flags"])

@@ -4,8 +4,8 @@ import json
 import re
 
 import pytest
+from buggy_calc import BUGGY, TEST_CMD, fix_reply, write_project
 from test_cli_coder import _original_function
-from test_coder import BUGGY, TEST_CMD, TESTS, fix_reply
 from test_planning import CYCLE_REPLY, PLAN_REPLY, TASK
 from typer.testing import CliRunner
 
@@ -33,11 +33,7 @@ def runs(tmp_path_factory):
 
 
 def seed_bugs(root, patch):
-    project = root / "proj"
-    project.mkdir()
-    (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
-    (project / "test_calc.py").write_text(TESTS)
-    patch.chdir(project)
+    patch.chdir(write_project(root / "proj", BUGGY.replace("a - b", "a + b")))
     args = ["seed-bugs", "calc.py", "--test-cmd", TEST_CMD, "--out", str(root / "bugs"), "--per-file", "2"]
     assert runner.invoke(cli.app, args).exit_code == 0
     return root / "bugs" / "bugs.json"
@@ -129,12 +125,10 @@ def test_compare_shows_two_runs_side_by_side_with_ratios(tracked, tmp_path):
     assert "2 tasks in both runs (A ran 2, B ran 2)" in page and "<td>calc-dropped_return-L3</td>" in page
 
 
-def test_an_unknown_run_is_one_line_of_error(tracked, monkeypatch, capsys):
-    monkeypatch.setattr("sys.argv", ["plancoder", "report", "--compare", "nope", tracked["coder"][0]])
-    with pytest.raises(SystemExit) as caught:
-        cli.main()
-    assert caught.value.code == 1
-    error = capsys.readouterr().err.strip()
+def test_an_unknown_run_is_one_line_of_error(tracked, run_main):
+    code, err = run_main("report", "--compare", "nope", tracked["coder"][0])
+    assert code == 1
+    error = err.strip()
     assert error.startswith("error: cannot fetch eval_report.json of run 'nope' from sqlite:///") and "\n" not in error
 
 

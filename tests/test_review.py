@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from test_cli_coder import project  # noqa: F401 - the fixture is used by name
 
 from plancoder import review
 from plancoder.review import EXPIRED, MIGRATIONS, PENDING, ReviewError, ReviewQueue
@@ -176,8 +175,8 @@ def cli(*args):
 
 
 @pytest.mark.article("III")
-def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_tests(project, tmp_path):  # noqa: F811
-    from test_coder import BUGGY, TEST_CMD, WRONG, fix_reply
+def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_tests(in_calc_project, tmp_path):
+    from buggy_calc import BUGGY, TEST_CMD, WRONG, fix_reply
 
     from plancoder.scripted import Script
 
@@ -186,7 +185,7 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
     assert failed.exit_code == 1 and "queued for review: #1" in failed.stderr
     returned = json.loads(failed.stdout)  # withheld: the proposal is in the queue, not in the answer
     assert returned["status"] == "needs_review" and "a * b" not in failed.stdout
-    assert (project / "calc.py").read_text() == BUGGY  # nothing was written
+    assert (in_calc_project / "calc.py").read_text() == BUGGY  # nothing was written
     assert "#1     coder    pending" in cli("review", "list").output
     shown = json.loads(cli("review", "show", "1").output)
     assert shown["reason"] == "the fix did not pass the tests" and "a * b" in shown["diff"]
@@ -202,12 +201,12 @@ def test_a_failed_fix_waits_for_review_and_ships_only_once_an_edit_passes_the_te
     assert "#1 is edited (by ann)" in cli("review", "edit", "1", "--file", str(right), "--by", "ann").output
     assert json.loads(cli("review", "show", "1").output)["shipped"]["fixed_code"] == right.read_text()
     assert cli("review", "apply", "1").exit_code == 0
-    assert (project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
-    (project / "calc.py").unlink()  # moved away since: the item names it, it cannot ship
+    assert (in_calc_project / "calc.py").read_text() == BUGGY.replace("a - b", "a + b")
+    (in_calc_project / "calc.py").unlink()  # moved away since: the item names it, it cannot ship
     assert "calc.py of review item 1 cannot be read" in str(cli("review", "apply", "1").exception)
 
 
-def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(project, tmp_path):  # noqa: F811
+def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(in_calc_project, tmp_path):
     from plancoder.scripted import Script, chat_answer
 
     cyclic = {"steps": [{"id": "a", "title": "A", "depends_on": ["b"]}, {"id": "b", "title": "B", "depends_on": ["a"]}]}
@@ -251,13 +250,12 @@ def test_article_vii_a_low_score_output_never_leaves_without_review(done, score,
 
 
 @pytest.mark.article("VII")
-def test_the_role_flows_hold_every_output_under_its_threshold(tmp_path, monkeypatch):
+def test_the_role_flows_hold_every_output_under_its_threshold(data_home, tmp_path):
     from types import SimpleNamespace
 
     from plancoder.reviewing import queue_for, review_fix, review_plan
     from plancoder.runtime import build_runtime
 
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     runtime = build_runtime(None, {})
     (tmp_path / "a.py").write_text("x = 1\n")
     report = SimpleNamespace(

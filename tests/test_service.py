@@ -26,8 +26,7 @@ def scripted_plan(messages):
 
 
 @pytest.fixture
-def client(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+def client(data_home):
     ANSWER.set()
     script = Script(scripted_plan)
     runtime = build_runtime(None, {"PLANCODER_MODEL_PLANNER": script.spec, "PLANCODER_TRACKING": "off"})
@@ -77,8 +76,7 @@ def test_every_post_needs_the_bearer_token(client):
     assert client.post("/reviews/1/decision", json={"action": "approve", "by": "eve"}).status_code == 401
 
 
-def test_a_service_without_a_token_refuses_every_post(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+def test_a_service_without_a_token_refuses_every_post(data_home):
     client = TestClient(create_app(build_runtime(None, {}), None))
     refused = client.post("/plan", json={"task": "x"}, headers=AUTH)
     assert refused.status_code == 403 and "no token configured" in refused.json()["error"]
@@ -140,9 +138,8 @@ def test_the_dashboard_shows_each_role_the_queue_and_the_alerts(client):
     assert "<script" not in page
 
 
-def test_an_unreachable_review_database_is_a_503_not_a_trace(tmp_path, monkeypatch):
+def test_an_unreachable_review_database_is_a_503_not_a_trace(data_home, tmp_path):
     pytest.importorskip("psycopg")  # the `postgres` extra, which `make install` includes
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
     config = tmp_path / "plancoder.toml"
     config.write_text('[review]\nurl = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"\n')
     client = TestClient(create_app(build_runtime(config, {}), TOKEN), raise_server_exceptions=False)
@@ -191,8 +188,7 @@ def all_at_once(parties: int, answer):
     return first_waits
 
 
-def test_more_job_workers_serve_plans_side_by_side(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANCODER_HOME", str(tmp_path / "home"))
+def test_more_job_workers_serve_plans_side_by_side(data_home, tmp_path):
     config = tmp_path / "plancoder.toml"
     config.write_text("[service]\njob_workers = 3\n")
     script = Script(all_at_once(3, lambda messages: chat_answer(plan=json.dumps(GOOD_PLAN))))

@@ -8,8 +8,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_cli_coder import _original_function, project  # noqa: F401 - the fixture is used by name
-from test_coder import BUGGY, TEST_CMD, fix_reply
+from buggy_calc import BUGGY, TEST_CMD, fix_reply
+from test_cli_coder import _original_function
 from typer.testing import CliRunner
 
 from plancoder import cli
@@ -32,7 +32,7 @@ def test_the_store_is_the_env_uri_then_the_config_then_the_local_sqlite_file(tmp
     assert store_for(True, "", tmp_path, {"PLANCODER_TRACKING": "off"}) is None
 
 
-def seeded_eval(project, tmp_path, monkeypatch, env):  # noqa: F811
+def seeded_eval(project, tmp_path, monkeypatch, env):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     (project / "calc.py").write_text(BUGGY.replace("a - b", "a + b"))
@@ -46,12 +46,14 @@ def seeded_eval(project, tmp_path, monkeypatch, env):  # noqa: F811
     return json.loads((tmp_path / "eval" / "eval_report.json").read_text())["coder"]
 
 
-def test_an_evaluation_is_an_mlflow_run_with_params_metrics_artifacts_and_traces(project, tmp_path, monkeypatch):  # noqa: F811
+def test_an_evaluation_is_an_mlflow_run_with_params_metrics_artifacts_and_traces(
+    in_calc_project, data_home, tmp_path, monkeypatch
+):
     import mlflow
     from mlflow.tracking import MlflowClient
 
-    report = seeded_eval(project, tmp_path, monkeypatch, {"PLANCODER_TRACKING": "on"})
-    store = store_for(True, "", tmp_path / "home", {})
+    report = seeded_eval(in_calc_project, tmp_path, monkeypatch, {"PLANCODER_TRACKING": "on"})
+    store = store_for(True, "", data_home, {})
     client = MlflowClient(store.uri)
     run = client.get_run(report["mlflow_run_id"])
     assert run.data.params["role"] == "coder" and run.data.params["data_hash"] == report["data_hash"]
@@ -71,10 +73,10 @@ def test_an_evaluation_is_an_mlflow_run_with_params_metrics_artifacts_and_traces
     assert len(mlflow.search_traces(locations=[experiment], return_type="list")) == 2  # one per bug
 
 
-def test_an_unreachable_store_is_a_warning_and_the_evaluation_still_runs(project, tmp_path, monkeypatch):  # noqa: F811
+def test_an_unreachable_store_is_a_warning_and_the_evaluation_still_runs(in_calc_project, tmp_path, monkeypatch):
     env = {"PLANCODER_TRACKING": "on", "PLANCODER_MLFLOW_URI": "http://127.0.0.1:9"}
     with pytest.warns(UserWarning, match="tracking is off"):
-        report = seeded_eval(project, tmp_path, monkeypatch, env)
+        report = seeded_eval(in_calc_project, tmp_path, monkeypatch, env)
     assert report["totals"]["tasks"] == 2 and report["mlflow_run_id"] is None
     assert all(task["mlflow_trace_id"] is None for task in report["tasks"])
 

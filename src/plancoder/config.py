@@ -8,15 +8,27 @@ import os
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from plancoder.errors import ConfigError
 
 ROLES = ("planner", "coder", "reflection")
 CONFIG_ENV = "PLANCODER_CONFIG"
 CONFIG_FILENAME = "plancoder.toml"
+
+
+def _not_a(kind: str, wanted: str) -> AfterValidator:
+    """A path key that must not name an existing ``kind`` ("file" or "directory"), refused on load."""
+
+    def check(value: str) -> str:
+        path = Path(value).expanduser()
+        if value and (path.is_file() if kind == "file" else path.is_dir()):
+            raise ValueError(f"{value!r} is a {kind}; name a {wanted} (it is created when missing)")
+        return value
+
+    return AfterValidator(check)
 
 
 class Strict(BaseModel):
@@ -112,13 +124,17 @@ class TrackingConfig(Strict):
 class RegistryConfig(Strict):
     """Where program versions are kept."""
 
-    path: str = Field(description="Directory of program versions; empty for <data dir>/programs.")
+    path: Annotated[str, _not_a("file", "directory")] = Field(
+        description="Directory of program versions; empty for <data dir>/programs."
+    )
 
 
 class FlagsConfig(Strict):
     """The rollout flags OPTIMIZE_PLANNER and OPTIMIZE_CODER, and automatic rollback."""
 
-    path: str = Field(description="The flagd flag file; empty for <data dir>/flags.json.")
+    path: Annotated[str, _not_a("directory", "JSON file")] = Field(
+        description="The flagd flag file; empty for <data dir>/flags.json."
+    )
     auto_rollback_margin: float = Field(
         ge=0, le=1, description="Turn a flag off when the optimized mean score falls this far below the baseline's."
     )
@@ -229,6 +245,8 @@ def find_config(explicit: Path | None = None, env: dict[str, str] | None = None)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    if path.is_dir():
+        raise ConfigError(f"config file {path} is a directory", "point --config at a plancoder.toml file")
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -119,6 +119,7 @@ class FlagFile:
     ) -> dict[str, Any]:
         """Read, change one flag, write and audit, all under one lock: two writers never undo each other."""
         name = flag_name(role)
+        self.read()  # a flag file that cannot be read is refused before a lock file is made beside it
         with exclusive(self.path):
             data = self.read()
             old = data["flags"][name]
