@@ -52,6 +52,15 @@ def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, proposer: magic"), "proposer"),
         ("- just a list", "must map roles to budgets"),
         (GOOD.replace("{max_latency_ratio: 1.1}", "{max_latency_ratio: 1.1, repeats: 0}"), "coder.production.repeats"),
+        (GOOD.replace("max_metric_calls: 20", "max_metric_calls: true"), "[coder.optimizer.max_metric_calls] = True"),
+        (GOOD.replace("max_metric_calls: 20", "max_metric_calls: '20'"), "[coder.optimizer.max_metric_calls] = '20'"),
+        (GOOD.replace("max_wall_minutes: 30", "max_wall_minutes: .inf"), "[coder.optimizer.max_wall_minutes] = inf"),
+        (GOOD.replace("max_wall_minutes: 30", "max_wall_minutes: 1.0e+300"), "less than or equal to 10080"),
+        (
+            GOOD.replace("max_wall_minutes: 30", "max_wall_minutes: 30, max_wall_minutes: 90"),
+            "'max_wall_minutes' appears twice",
+        ),
+        (GOOD + "coder: {}\n", "key 'coder' appears twice"),
     ],
 )
 def test_a_malformed_budget_file_names_the_key_and_the_fix(tmp_path, text, message):
@@ -67,6 +76,12 @@ def test_a_malformed_budget_file_names_the_key_and_the_fix(tmp_path, text, messa
 def test_the_tasks_a_run_uses_are_spread_over_the_split_or_the_first_ones(pick, limit, chosen):
     items = list(range(12))
     assert DataLimits(pick=pick).choose(items, limit) == (items if chosen is None else chosen)
+
+
+def test_a_budget_file_that_is_not_utf8_says_so(tmp_path):
+    (tmp_path / "b.yaml").write_bytes(GOOD.encode().replace(b"planner", b"pl\xe4nner"))
+    with pytest.raises(ConfigError, match=r"is not UTF-8 text.*fix: save it as UTF-8"):
+        load_budgets(tmp_path / "b.yaml")
 
 
 def test_a_missing_budget_file_and_an_unknown_role_are_clear_errors(tmp_path):

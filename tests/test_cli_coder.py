@@ -49,7 +49,11 @@ def test_already_passing_tests_say_so(in_calc_project):
     assert result.exit_code == 0 and "already pass" in result.output
 
 
-@pytest.mark.parametrize(("path", "message"), [("missing.py", "does not exist"), ("test_calc.py", "read-only")])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("missing.py", "does not exist"), ("test_calc.py", "read-only"), (".", ". is a directory"),
+     ("a" * 300 + ".py", "File name too long (fix: give a shorter path"), ("x/" * 2100 + "a.py", "File name too long")],
+)  # fmt: skip
 def test_fix_bad_paths_are_clear_errors(in_calc_project, path, message):
     result = runner.invoke(cli.app, ["fix", path, "--test-cmd", TEST_CMD])
     assert result.exit_code != 0 and message in str(result.exception)
@@ -58,7 +62,8 @@ def test_fix_bad_paths_are_clear_errors(in_calc_project, path, message):
 @pytest.mark.parametrize(
     ("test_cmd", "message"),
     [("  ", "the test command is empty"), ("nosuchcmd_xyz -q", "program 'nosuchcmd_xyz' is not found"),
-     ("./run_tests.sh", "program './run_tests.sh' is not found")],
+     ("./run_tests.sh", "program './run_tests.sh' is not found"),
+     ("pytest 'x", "cannot be split: No closing quotation (fix: close the quote)")],
 )  # fmt: skip
 def test_a_bad_test_command_is_the_user_s_error_before_any_model_is_asked(in_calc_project, test_cmd, message):
     script = Script([])  # any model call would fail: the chain must not be reached

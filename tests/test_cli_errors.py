@@ -151,6 +151,8 @@ def test_a_fix_task_over_the_planner_s_limit_is_refused(tmp_path, run_main):
         (["rollout", "--role", "coder", "--percent", "10", "--by", " "], "error: --by is empty"),
         (["review", "reject", "1", "--by", ""], "error: --by is empty"),
         (["demo", "--bug", ""], "error: no seeded bug ''"),
+        (["programs", "promote", "coder", "v1", "--by", "ann\nforged"], "error: --by 'ann\\nforged' is not a name"),
+        (["review", "approve", "1", "--by", "a" * 101], "error: --by 'aaaa"),
     ],
 )
 def test_an_empty_option_is_refused_not_replaced_by_its_default(run_main, args, message):

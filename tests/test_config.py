@@ -73,6 +73,8 @@ def test_program_and_flag_paths_must_be_of_the_right_kind(tmp_path):
         load_settings(write(tmp_path, f'[registry]\npath = "{tmp_path / "a_file"}"\n'), {})
     with pytest.raises(ConfigError, match="is a directory; name a JSON file"):
         load_settings(write(tmp_path, f'[flags]\npath = "{tmp_path}"\n'), {})
+    with pytest.raises(ConfigError, match=r"a_file/flags\.json' is under .*a_file, which is a file; name a JSON file"):
+        load_settings(write(tmp_path, f'[flags]\npath = "{tmp_path / "a_file" / "flags.json"}"\n'), {})
     missing = load_settings(write(tmp_path, f'[registry]\npath = "{tmp_path / "new"}"\n'), {})
     assert missing.registry.path == str(tmp_path / "new")
 
@@ -82,3 +84,9 @@ def test_unknown_role_lists_known_roles():
     with pytest.raises(ConfigError) as caught:
         check_role("tester")
     assert all(role in caught.value.fix for role in ROLES)
+
+
+def test_a_config_saved_with_a_byte_order_mark_reads_as_without(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b'\xef\xbb\xbf[models]\nplanner = "local/qwen2.5-coder-0.5b"\n')
+    assert load_settings(path, {}).models.planner == "local/qwen2.5-coder-0.5b"

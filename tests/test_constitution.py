@@ -59,6 +59,7 @@ def test_fields_continue_on_indented_lines_and_other_sections_are_ignored():
         (article().replace("- **Rationale:** why it matters\n", ""), "lacks Rationale"),
         (article() + "- **Colour:** blue\n", "unknown field 'Colour'"),
         (article() + "stray text\n", "unexpected text 'stray text'"),
+        (article() + "- **Checks:** coder.no_new_imports\n", "a second 'Checks'"),
     ],
 )
 def test_malformed_constitutions_are_clear_errors(text, problem):

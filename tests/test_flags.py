@@ -183,7 +183,9 @@ def test_two_processes_changing_the_flags_at_once_lose_nothing(flag_file):
         assert len(entries) == 20 and all(e["old"] == before["new"] for before, e in itertools.pairwise(entries))
 
 
-@pytest.mark.parametrize("text", ["[]", '{"flags": {"OPTIMIZE_PLANNER": "on", "OPTIMIZE_CODER": "off"}}'])
+@pytest.mark.parametrize(
+    "text", ["[]", '{"flags": [1]}', '{"flags": "x"}', '{"flags": {"OPTIMIZE_PLANNER": "on", "OPTIMIZE_CODER": "off"}}']
+)
 def test_a_flag_file_of_the_wrong_shape_is_a_clear_error(flag_file, text):
     flag_file.path.write_text(text)
     with pytest.raises(FlagError, match="has no flag OPTIMIZE_PLANNER \\(an object\\)"):
@@ -197,3 +199,17 @@ def test_a_torn_audit_line_is_skipped_not_fatal(flag_file, caplog):
     flag_file.rollout("coder", 20, by="bob")
     assert [e["by"] for e in flag_file.audit()] == ["ann", "bob"]
     assert "line 2 is not an audit entry" in caplog.text
+
+
+def test_audit_lines_that_are_not_entries_are_skipped(flag_file, caplog):
+    flag_file.rollout("coder", 10, by="ann")
+    with open(flag_file.audit_path, "ab") as handle:
+        handle.write(b'{"by": "\xff"}\n5\n')  # not UTF-8; JSON but not an entry
+    assert [e["by"] for e in flag_file.audit()] == ["ann"]
+    assert "line 2 is not an audit entry" in caplog.text and "line 3 is not an audit entry" in caplog.text
+
+
+def test_an_audit_log_that_cannot_be_read_is_named(flag_file):
+    flag_file.audit_path.mkdir(parents=True)
+    with pytest.raises(FlagError, match=r"cannot read the flag audit log .*flags_audit\.jsonl"):
+        flag_file.audit()

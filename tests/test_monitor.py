@@ -251,6 +251,9 @@ RULE = "- {name: slow, role: coder, kind: error_rate, threshold: 0.1"
         ("- just text", "rule #1 is not a mapping"),
         ("name: slow", "the alert rules are not a YAML list"),
         ("- {name: [", "is not valid YAML"),
+        (RULE.replace("0.1", "true") + "}", "rule 'slow': [threshold] = True"),
+        (RULE.replace("0.1", ".nan") + "}", "rule 'slow': [threshold] = nan"),
+        (RULE + ", role: planner}", "key 'role' appears twice"),
     ],
 )
 def test_bad_rules_files(tmp_path, text, message):
@@ -315,6 +318,8 @@ def test_a_dead_webhook_is_a_warning_and_a_bad_url_an_error():
     assert alert.firing
     with pytest.raises(ConfigError, match="not an http"):
         alerts.check_alerts(checked, BASELINES, "file:///etc/passwd", now=NOW + 300)
+    with pytest.raises(ConfigError, match=r"alert webhook 'http://\[::1' is not an http"):
+        alerts.check_alerts(checked, BASELINES, "http://[::1", now=NOW + 300)
 
 
 def test_prometheus_export_parses_with_one_rule_per_rule():

@@ -231,6 +231,8 @@ def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(in_ca
         ({"steps": steps}, "13 steps exceed the cap of 12"),  # [planner] max_steps, not the validator's default
         ({"steps": [{"id": "a", "title": "Edit it", "files": ["../../etc/passwd"]}]}, "Article I"),
         ({"steps": [{"id": "a"}]}, "the edited plan is not a plan: steps.0.title: Field required (fix:"),
+        ({"steps": [{"id": "a", "title": "T", "depends-on": []}]}, "key 'depends-on' in steps.0 (fix: use only"),
+        ({"steps": [], "goal": "x"}, "the edited plan has an unknown key 'goal'"),
     ]:
         bad.write_text(json.dumps(plan))
         assert refusal in str(cli("review", "edit", "1", "--file", str(bad)).exception)

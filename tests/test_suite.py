@@ -1,6 +1,7 @@
 """The committed built-in seeded-bug suite is sound: big enough, split by module, reproducible."""
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -89,9 +90,59 @@ def test_an_unreadable_suite_is_a_clear_error(tmp_path):
         load_bugs(tmp_path / "partial.json")
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"file": "../../escape.py"}, "file '../../escape.py' is not a .py path inside the project"),
+        ({"file": "/tmp/escape.py"}, "file '/tmp/escape.py' is not a .py path inside the project"),
+        ({"file": "notes.txt"}, "file 'notes.txt' is not a .py path"),
+        ({"module": "../../../../etc"}, "module '../../../../etc' is not a corpus folder name"),
+        ({"test_cmd": ["pytest"]}, "test_cmd is not a string"),
+    ],
+)
+def test_a_suite_entry_cannot_reach_outside_its_project(tmp_path, bugs, change, message):
+    (tmp_path / "bugs.json").write_text(json.dumps({"bugs": [{**bugs[0], **change}]}))
+    with pytest.raises(PlancoderError, match=re.escape(message)):
+        load_bugs(tmp_path / "bugs.json")
+
+
 def test_a_planning_task_without_its_keys_is_a_clear_error(tmp_path):
     from plancoder.planning import load_tasks
 
     (tmp_path / "tasks.json").write_text('{"tasks": [{"id": "t", "task": "x", "orderings": []}, {}]}')
     with pytest.raises(PlancoderError, match=r"entry 1 of planning tasks .* lacks required_steps"):
         load_tasks(tmp_path / "tasks.json")
+
+
+TASK = {"id": "t", "task": "Add a flag", "required_steps": [{"name": "flag", "any_of": ["flag"]}], "orderings": []}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"required_steps": "abc"}, "[required_steps] = 'abc': Input should be a valid list"),
+        ({"orderings": [["flag"]]}, "[orderings.0] = ['flag']: List should have at least 2 items"),
+        ({"orderings": [["flag", "docs"]]}, "ordering ['flag', 'docs'] names 'docs', which is not a required step"),
+        ({"max_steps": "7"}, "[max_steps] = '7': Input should be a valid integer"),
+        ({"required_steps": [{"name": "flag", "any_of": "flag"}]}, "[required_steps.0.any_of] = 'flag'"),
+        ({"task": 5}, "[task] = 5: Input should be a valid string"),
+        ({"context": ["a"]}, "[context] = ['a']"),
+        ({"forbidden": "drop"}, "[forbidden] = 'drop': Input should be a valid list"),
+        ({"forbiden": ["drop"]}, "unknown key 'forbiden'"),
+    ],
+)
+def test_a_planning_task_of_the_wrong_types_is_refused_before_any_model_call(tmp_path, change, message):
+    from plancoder.planning import load_tasks
+
+    (tmp_path / "tasks.json").write_text(json.dumps({"tasks": [{**TASK, **change}]}))
+    with pytest.raises(PlancoderError, match=re.escape(f"task 't' of {tmp_path / 'tasks.json'}: {message}")):
+        load_tasks(tmp_path / "tasks.json")
+
+
+def test_two_entries_with_one_id_are_refused(tmp_path):
+    from plancoder.planning import load_tasks
+
+    (tmp_path / "tasks.json").write_text(json.dumps({"tasks": [TASK, {**TASK, "task": "Other"}]}))
+    with pytest.raises(PlancoderError, match="has two entries with id 't'"):
+        load_tasks(tmp_path / "tasks.json")
+    assert len({task["id"] for task in load_tasks()}) == len(load_tasks())

@@ -29,10 +29,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from plancoder import monitor
-from plancoder.config import describe_error, read_yaml
+from plancoder.config import describe_error
 from plancoder.errors import ConfigError
 from plancoder.monitor import Observation
 from plancoder.stats import mean_interval
+from plancoder.yaml_files import read_yaml
 
 logger = logging.getLogger("plancoder.monitor")
 WEBHOOK_TIMEOUT_S = 5
@@ -125,7 +126,7 @@ BASELINE_KEYS = tuple(m.baseline for m in MEASURES.values() if m.baseline)
 class Rule(BaseModel):
     """One alert rule of the rules file."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     name: str = Field(
         pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="Unique name: the alert in logs, webhooks and Prometheus."
@@ -389,7 +390,10 @@ def notify(transition: Transition, webhook: str | None) -> None:
 
 def check_webhook(url: str) -> None:
     """A webhook must be an http(s) URL: a typo is caught now, not when an alert fires."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        parts = urllib.parse.SplitResult("", "", "", "", "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"alert webhook '{url}' is not an http(s) URL", "give a URL such as https://host/hook")
 

@@ -14,22 +14,27 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plancoder.config import read_yaml, validated
+from plancoder.config import validated
 from plancoder.errors import ConfigError
+from plancoder.yaml_files import read_yaml
 
 BUDGET_FILENAME = "optimizer_budget.yaml"
 OPTIMIZED_ROLES = ("planner", "coder")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Types as written: ``true`` is no number, ``"5"`` no count, ``.inf`` no cap."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class OptimizerCaps(_Strict):
     """What one optimizer run may spend."""
 
     max_metric_calls: int = Field(ge=1, description="GEPA rollouts (one role call judged by the metric each).")
-    max_wall_minutes: float = Field(gt=0, description="Wall-clock cap; past it the run ends with what it has.")
+    max_wall_minutes: float = Field(
+        gt=0, le=10080, description="Wall-clock cap (at most a week); past it the run ends with what it has."
+    )
     max_reflection_tokens: int = Field(ge=1, description="Tokens the reflection model may use in the run.")
     reflection_minibatch_size: int = Field(default=3, ge=1, description="Training tasks per GEPA reflection.")
     proposer: Literal["rule", "rewrite"] = Field(

@@ -383,9 +383,18 @@ def _inside(project: Path, file: str) -> str:
     """``file`` relative to ``project``: an existing file inside it."""
     if "\0" in f"{project}{file}":
         raise CoderError("the path contains a NUL byte", "give a plain file path")
+    try:
+        return _relative_file(project, file)
+    except OSError as error:  # a name too long, a loop of links
+        raise CoderError(f"cannot use the path {file} in {project}: {error.strerror}", "give a shorter path") from None
+
+
+def _relative_file(project: Path, file: str) -> str:
     if not project.is_dir():
         raise CoderError(f"the project {project} is not a directory", "pass --project DIR")
     path = (project / file).resolve()
+    if path.is_dir():
+        raise CoderError(f"{file} is a directory", "give the path of a Python file in the project")
     if not path.is_file():
         raise CoderError(f"{file} does not exist in {project}", "give the path of a Python file in the project")
     try:

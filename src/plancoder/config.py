@@ -26,6 +26,8 @@ def _not_a(kind: str, wanted: str) -> AfterValidator:
         path = Path(value).expanduser()
         if value and (path.is_file() if kind == "file" else path.is_dir()):
             raise ValueError(f"{value!r} is a {kind}; name a {wanted} (it is created when missing)")
+        if value and (blocker := next((p for p in path.parents if p.is_file()), None)):
+            raise ValueError(f"{value!r} is under {blocker}, which is a file; name a {wanted} elsewhere")
         return value
 
     return AfterValidator(check)
@@ -248,7 +250,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     if path.is_dir():
         raise ConfigError(f"config file {path} is a directory", "point --config at a plancoder.toml file")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM some editors write is no syntax error
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist", "create it or point --config at a file") from None
     except UnicodeDecodeError as error:
@@ -276,21 +278,6 @@ def validated(model: Any, data: dict[Any, Any], source: str, fix: str) -> Any:
         raise ConfigError(f"{source}: {describe_error(error)}", fix) from None
 
 
-def read_yaml(source: Any, what: str, missing_fix: str) -> Any:
-    """A YAML file (a path or a packaged resource) parsed; ``what`` names it in the errors."""
-    import yaml
-
-    try:
-        return yaml.safe_load(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{what} {source} does not exist", missing_fix) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {what} {source}: {error}", "check the path and permissions") from None
-    except yaml.YAMLError as error:
-        problem = " ".join(str(error).split())
-        raise ConfigError(f"{source} is not valid YAML: {problem}", "fix the syntax at that line") from None
-
-
 def describe_error(error: ValidationError) -> str:
     """The first problem of a validation error, naming the key: what config, budget and rule files report."""
     first = error.errors()[0]
@@ -300,5 +287,5 @@ def describe_error(error: ValidationError) -> str:
     if first["type"] == "missing":
         return f"missing key '{key}'"
     if "ctx" in first and "error" in first["ctx"]:
-        return f"[{key}] {first['ctx']['error']}"
+        return f"[{key}] {first['ctx']['error']}" if key else str(first["ctx"]["error"])
     return f"[{key}] = {first.get('input')!r}: {first['msg']}"

@@ -218,6 +218,8 @@ def _fields(body: list[tuple[int, str]], where: str) -> dict[str, str]:
         match = FIELD.match(line)
         if match:
             last = _field_key(match["name"].strip(), where, number)
+            if last in fields:
+                raise ConstitutionError(f"{where}, line {number}: a second '{match['name'].strip()}'", _FIELD_FIX)
             fields[last] = match["value"].strip()
         elif line.strip() and last and line.startswith((" ", "\t")):
             fields[last] += " " + line.strip()

@@ -20,6 +20,9 @@ def read_entries(source: Path, key: str, what: str, fix: str, required: tuple[st
         if missing := [name for name in required if not any(one in entry for one in name.split("|"))]:
             lacking = ", ".join(name.replace("|", " or ") for name in missing)
             raise PlancoderError(f"entry {number} of {what} {source} lacks {lacking}", fix)
+    ids = [entry["id"] for entry in found if "id" in entry]
+    if twice := next((one for one in ids if ids.count(one) > 1), None):
+        raise PlancoderError(f"{what} {source} has two entries with id {twice!r}", "give each entry its own id")
     return found
 
 

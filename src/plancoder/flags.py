@@ -71,10 +71,16 @@ def _weight(value: Any) -> int:
     return value
 
 
+MAX_BY_CHARS = 100
+"""A name in the audit logs (flags, versions, reviews): one printable line."""
+
+
 def who(by: str | None = None) -> str:
     """Who makes a change: ``by`` when given (--by), else the user running the command."""
     if by is not None and not by.strip():
         raise FlagError("--by is empty", "name who makes the change, e.g. --by ann, or leave --by out")
+    if by is not None and (not by.isprintable() or len(by) > MAX_BY_CHARS):
+        raise FlagError(f"--by {by[:MAX_BY_CHARS]!r} is not a name", "give a name on one line, e.g. --by ann")
     return by or os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown"
 
 
@@ -141,22 +147,29 @@ class FlagFile:
         """The audit entries, oldest first; a line that is not an entry (a torn write) is skipped and logged."""
         if not self.audit_path.exists():
             return []
-        lines = enumerate(self.audit_path.read_text().splitlines(), 1)
+        try:
+            lines = enumerate(self.audit_path.read_bytes().splitlines(), 1)
+        except OSError as error:
+            why = f"cannot read the flag audit log {self.audit_path}: {error}"
+            raise FlagError(why, "restore it or move it away") from None
         return [entry for number, line in lines if line.strip() and (entry := self._entry(line, number))]
 
-    def _entry(self, line: str, number: int) -> dict[str, Any] | None:
+    def _entry(self, line: bytes, number: int) -> dict[str, Any] | None:
         try:
-            return json.loads(line)
-        except ValueError:
+            entry = json.loads(line)
+        except ValueError:  # UnicodeDecodeError included
+            entry = None
+        if not isinstance(entry, dict):
             log.warning("%s line %d is not an audit entry; skipped", self.audit_path, number)
             return None
+        return entry
 
 
 def _check_flags(path: Path, data: Any) -> None:
     """Both flags are objects with a state flagd accepts (flagd itself logs a traceback and fails)."""
     flags = data.get("flags") if isinstance(data, dict) else None
     for name in FLAG_OF.values():
-        flag = (flags or {}).get(name)
+        flag = flags.get(name) if isinstance(flags, dict) else None
         if not isinstance(flag, dict):
             raise FlagError(f"flag file {path} has no flag {name} (an object)", "add it, or delete the file")
         if (state := flag.get("state")) not in STATES:

@@ -5,10 +5,12 @@ Score = 0.4 validity (0 violations) + 0.3 coverage of required steps + 0.2 requi
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import dspy
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from plancoder.config import describe_error
 from plancoder.constitution import finding_lines
 from plancoder.datasets import in_split, read_entries
 from plancoder.errors import PlancoderError
@@ -26,12 +28,54 @@ def tasks_path() -> Path:
 
 
 TASK_KEYS = ("id", "task", "required_steps", "orderings")
+TASKS_FIX = "pass a valid planning_tasks.json"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class RequiredStep(_Strict):
+    name: str = Field(min_length=1)
+    any_of: list[str] = Field(min_length=1)
+
+
+class TaskSpec(_Strict):
+    """One planning task of a suite file: checked on load, so that a typo fails before any model is asked."""
+
+    id: str = Field(min_length=1)
+    task: str = Field(min_length=1)
+    context: str = ""
+    split: str | None = None
+    size: str | None = None
+    required_steps: list[RequiredStep]
+    orderings: list[Annotated[list[str], Field(min_length=2, max_length=2)]]
+    forbidden: list[str] = []
+    max_steps: int = Field(default=20, ge=1)
+    single_goal: bool = False
+
+    @model_validator(mode="after")
+    def _orderings_name_required_steps(self) -> "TaskSpec":
+        names = {step.name for step in self.required_steps}
+        for pair in self.orderings:
+            if unknown := sorted(set(pair) - names):
+                raise ValueError(f"ordering {pair} names {unknown[0]!r}, which is not a required step's name")
+        return self
+
+
+def _check_task(task: dict[str, Any], source: Path) -> None:
+    try:
+        TaskSpec.model_validate(task)
+    except ValidationError as error:
+        raise PlancoderError(f"task {task['id']!r} of {source}: {describe_error(error)}", TASKS_FIX) from None
 
 
 def load_tasks(path: Path | None = None, split: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Planning tasks, optionally one split and the first ``limit``."""
     source = path or tasks_path()
-    tasks = read_entries(source, "tasks", "planning tasks", "pass a valid planning_tasks.json", TASK_KEYS)
+    tasks = read_entries(source, "tasks", "planning tasks", TASKS_FIX, TASK_KEYS)
+    for task in tasks:
+        _check_task(task, source)
     chosen = in_split(tasks, split, limit)
     if not chosen:
         raise PlancoderError(f"no planning tasks{' in split ' + split if split else ''} in {source}", "check --split")

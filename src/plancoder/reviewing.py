@@ -21,7 +21,7 @@ from plancoder.edits import EditError, replace_function
 from plancoder.errors import PlancoderError
 from plancoder.fix import sandbox_limits
 from plancoder.monitor import set_queue_depth
-from plancoder.plan import Plan, validate
+from plancoder.plan import Plan, Step, validate
 from plancoder.planning_run import make_planner
 from plancoder.review import SHIPPABLE, Item, ReviewError, ReviewQueue
 from plancoder.runtime import Runtime
@@ -133,6 +133,14 @@ def edit(runtime: Runtime, item_id: int, by: str, text: str, comment: str = "") 
     return queue.decide(item_id, "edit", by, comment, edited)
 
 
+def _unknown_keys(plan: dict[str, Any]) -> str:
+    """The first key a plan has no field for (a typo such as ``depends-on`` would drop the dependencies)."""
+    unknown = [repr(key) for key in plan if key not in Plan.model_fields]
+    for number, step in enumerate(plan["steps"]):
+        unknown += [f"'{key}' in steps.{number}" for key in step if key not in Step.model_fields]
+    return unknown[0] if unknown else ""
+
+
 def _valid_plan(runtime: Runtime, item: Item, text: str) -> dict[str, Any]:
     try:
         plan = Plan.model_validate_json(text)
@@ -141,6 +149,8 @@ def _valid_plan(runtime: Runtime, item: Item, text: str) -> dict[str, Any]:
         where = ".".join(str(part) for part in first["loc"]) or "the file"
         why = f"{where}: {first['msg']}" + (f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else "")
         raise ReviewError(f"the edited plan is not a plan: {why}", "give the plan as JSON") from None
+    if unknown := _unknown_keys(json.loads(text)):
+        raise ReviewError(f"the edited plan has an unknown key {unknown}", f"use only {', '.join(Step.model_fields)}")
     planner = make_planner(runtime)  # the configured step cap, goal rule and constitution, as a plan is judged
     problems = [v.message for v in validate(plan, planner.max_steps, planner.single_goal)]
     verdict = planner.verdict(item.input["task"], item.input.get("context", ""), plan)

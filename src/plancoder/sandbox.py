@@ -185,7 +185,10 @@ def check_test_command(project: Path, test_cmd: str | Sequence[str]) -> None:
 
 
 def _argv(test_cmd: str | Sequence[str]) -> list[str]:
-    argv = shlex.split(test_cmd) if isinstance(test_cmd, str) else [str(arg) for arg in test_cmd]
+    try:
+        argv = shlex.split(test_cmd) if isinstance(test_cmd, str) else [str(arg) for arg in test_cmd]
+    except ValueError as error:
+        raise PlancoderError(f"the test command {test_cmd!r} cannot be split: {error}", "close the quote") from None
     if not argv:
         raise PlancoderError("the test command is empty", "give a command such as 'python -m pytest -q'")
     return argv

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from plancoder.atomic import write_text_atomic
@@ -74,12 +74,28 @@ def load_bugs(path: Path | None = None, split: str | None = None, limit: int | N
     """Bugs of a suite file (the built-in one by default), optionally one split and the first ``limit``."""
     source = path or suite_path()
     bugs = read_entries(source, "bugs", "bug suite", "pass a file written by seed-bugs", BUG_KEYS)
+    for bug in bugs:
+        _check_bug(bug, source)
     if split is not None and split not in SPLITS:
         raise PlancoderError(f"unknown split '{split}'", f"use one of: {', '.join(SPLITS)}")
     chosen = in_split(bugs, split, limit)
     if not chosen:
         raise PlancoderError(f"the suite {source} has no bugs{' in split ' + split if split else ''}", "seed some")
     return chosen
+
+
+def _check_bug(bug: dict[str, Any], source: Path) -> None:
+    """A bug's text fields are strings, its ``module`` a corpus folder, its ``file`` a path inside the project:
+    a suite file never makes plancoder copy or write anything outside a bug's temporary project."""
+    where = f"bug {bug['id']!r} of {source}"
+    for key in ("id", "file", "test_cmd", "buggy_source", "project", "module"):
+        if key in bug and not isinstance(bug[key], str):
+            raise PlancoderError(f"{where}: {key} is not a string", "give it as a JSON string")
+    if "module" in bug and not bug["module"].isidentifier():
+        raise PlancoderError(f"{where}: module {bug['module']!r} is not a corpus folder name", "e.g. binary_search")
+    file = PurePosixPath(bug["file"])
+    if file.is_absolute() or ".." in file.parts or file.suffix != ".py":
+        raise PlancoderError(f"{where}: file {bug['file']!r} is not a .py path inside the project", "e.g. calc.py")
 
 
 DEMO_BUG = "two_pointers-comparison_swap-L9"
