@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from plancoder.errors import ConfigError
 from plancoder.runtime import build_runtime
 from plancoder.scripted import Script, chat_answer
-from plancoder.service import create_app
+from plancoder.service import ServerFault, check_serviceable, create_app
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -88,7 +88,11 @@ def test_a_service_without_a_token_refuses_every_post(data_home):
         ("/plan", {"task": ""}, 422, "task: String should have at least 1 character"),
         ("/plan", {"task": "x", "colour": "red"}, 422, "colour: Extra inputs are not permitted"),
         ("/plan", {"task": "x" * 5000}, 413, "the body is over 4,096 bytes"),
+        ("/plan", {"task": "   "}, 400, "the task is empty"),
         ("/flags/coder", {"percent": 150, "by": "ann"}, 422, "percent: Input should be less than or equal to 100"),
+        ("/flags/coder", {"percent": True, "by": "ann"}, 422, "percent: Input should be a valid integer"),
+        ("/flags/coder", {"percent": "5", "by": "ann"}, 422, "percent: Input should be a valid integer"),
+        ("/flags/coder", {"percent": 5, "by": " "}, 400, "--by is empty"),
         ("/flags/tester", {"percent": 5, "by": "ann"}, 400, "no optimization flag for role 'tester'"),
         ("/reviews/42/decision", {"action": "approve", "by": "ann"}, 404, "there is no review item 42"),
         ("/fix", {"project": "/nonexistent", "file": "a.py", "test_cmd": "pytest"}, 400, "is not a directory"),
@@ -100,6 +104,82 @@ def test_bad_requests_get_a_4xx_that_says_what_is_wrong(client, path, body, stat
     response = client.post(path, json=body, headers=AUTH)
     assert response.status_code == status and message in response.json()["error"]
     assert "Traceback" not in response.text
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "calc.py").write_text("def add(a, b):\n    return a - b\n")
+    return str(tmp_path / "proj")
+
+
+@pytest.mark.parametrize(
+    ("test_cmd", "message"),
+    [("   ", "the test command is empty"), ("no-such-program-here -q", "'no-such-program-here' is not found")],
+)
+def test_a_fix_request_that_the_cli_would_refuse_is_a_400_not_a_failed_job(client, project, test_cmd, message):
+    body = {"project": project, "file": "calc.py", "test_cmd": test_cmd}
+    response = client.post("/fix", json=body, headers=AUTH)
+    assert response.status_code == 400 and message in response.json()["error"] and "job_id" not in response.json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "message", "fix"),
+    [
+        ("POST", "/plan", b'{"task": "\xff"}', 400, "not UTF-8 or nested too deeply", "UTF-8 JSON"),
+        ("POST", "/plan", b"[" * 2000 + b"]" * 2000, 400, "not UTF-8 or nested too deeply", "UTF-8 JSON"),
+        ("GET", "/nowhere", None, 404, "there is no endpoint /nowhere", "POST /plan"),
+        ("GET", "/fix", None, 405, "GET is not allowed on /fix", "use POST"),
+        ("DELETE", "/flags", None, 405, "DELETE is not allowed on /flags", "use GET"),
+    ],
+)
+def test_every_error_body_says_what_is_wrong_and_the_fix(client, method, path, body, status, message, fix):
+    headers = {**AUTH, "Content-Type": "application/json"}
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == status and set(response.json()) == {"error", "fix"}
+    assert message in response.json()["error"] and fix in response.json()["fix"]
+
+
+def test_a_wrong_method_keeps_its_allow_header(client):
+    response = client.head("/healthz")
+    assert response.status_code == 405 and response.headers["allow"] == "GET"
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", None])
+def test_a_body_not_sent_as_json_is_told_to_send_json(client, content_type):
+    headers = AUTH | ({"Content-Type": content_type} if content_type else {})
+    response = client.post("/plan", content=b'{"task": "x"}', headers=headers)
+    assert response.status_code == 415 and "not as JSON" in response.json()["error"]
+    assert response.json()["fix"] == "send a JSON body with Content-Type: application/json"
+
+
+def server_with(config, tmp_path):
+    path = tmp_path / "plancoder.toml"
+    path.write_text(config)
+    runtime = build_runtime(path, {"PLANCODER_TRACKING": "off"})
+    return runtime, TestClient(create_app(runtime, TOKEN), raise_server_exceptions=False)
+
+
+def test_a_review_url_that_does_not_open_is_the_servers_fault(data_home, tmp_path):
+    runtime, client = server_with('[review]\nurl = "notaurl"\n', tmp_path)
+    for response in [client.get(path) for path in ("/", "/reviews", "/reviews/1", "/jobs/x")] + [
+        client.post("/plan", json={"task": "x"}, headers=AUTH)
+    ]:
+        assert response.status_code == 503 and response.json()["fix"] == "check [review] url"
+    with pytest.raises(ServerFault, match="cannot open the review database notaurl"):
+        check_serviceable(runtime)
+
+
+def test_a_flag_file_that_cannot_be_read_is_the_servers_fault(data_home, tmp_path):
+    runtime, client = server_with("[flags]\npath = " + json.dumps(str(tmp_path / "flags.json")) + "\n", tmp_path)
+    check_serviceable(runtime)
+    (tmp_path / "flags.json").write_text("{garbage")
+    rollout = client.post("/flags/coder", json={"percent": 5, "by": "ann"}, headers=AUTH)
+    for response in (client.get("/"), client.get("/flags"), rollout):
+        assert response.status_code == 503 and "cannot read flag file" in response.json()["error"]
+    assert client.post("/flags/tester", json={"percent": 5, "by": "ann"}, headers=AUTH).status_code == 400
+    with pytest.raises(ServerFault, match="cannot read flag file"):
+        check_serviceable(runtime)
 
 
 def test_malformed_json_and_unknown_jobs_are_clear_errors(client):

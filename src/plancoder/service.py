@@ -6,12 +6,16 @@ the embedded models use every core; more for an API model) as jobs kept in the d
 ``?wait=`` seconds; ``GET /jobs/{id}`` tells how it went, with the review id when the output waits
 for a person. Every POST needs the bearer token named by ``[service] token_env``; without one
 configured they are refused (fail closed). Bodies over ``max_body_bytes`` are refused before they
-are read; bad input gets a 4xx that says what is wrong; a database that is locked or gone is a 503;
-no stack trace ever reaches a client.
+are read; bad input gets a 4xx that says what is wrong; a fault of the server's own configuration or
+data (config, flag file, database) is a 503; every error body is ``{error, fix}``; no stack trace ever
+reaches a client.
 """
 
 import hmac
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -19,19 +23,21 @@ from fastapi import Path as FastPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
+from starlette.exceptions import HTTPException
 
-from plancoder.errors import PlancoderError
+from plancoder.errors import ConfigError, PlancoderError
 from plancoder.jobs import DONE, FAILED, QUEUED, Jobs
-from plancoder.planner import MAX_TASK_CHARS
-from plancoder.review import MAX_ITEM_ID, ReviewError
+from plancoder.planner import MAX_TASK_CHARS, check_task
+from plancoder.review import MAX_ITEM_ID, ReviewError, ReviewQueue
 from plancoder.runtime import Runtime
+from plancoder.sandbox import check_test_command
 
 log = logging.getLogger(__name__)
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # {"percent": true} or "5" is a mistake, not 1 or 5
 
 
 class PlanRequest(_Body):
@@ -67,10 +73,8 @@ class Rollout(_Body):
 def create_app(runtime: Runtime, token: str | None, max_body_bytes: int = 1_000_000) -> FastAPI:
     """The service over one runtime; ``token`` guards every POST (None: every POST is refused)."""
     app = FastAPI(title="plancoder", docs_url=None, redoc_url=None)
-    from plancoder.reviewing import queue_for
-
     workers = runtime.settings.service.job_workers
-    app.state.runtime, app.state.jobs = runtime, Jobs(lambda: queue_for(runtime), workers)
+    app.state.runtime, app.state.jobs = runtime, Jobs(lambda: review_queue(runtime), workers)
     _add_guards(app, max_body_bytes)
     authorized = _bearer(token)
     _add_read_routes(app)
@@ -96,8 +100,41 @@ class ServiceError(Exception):
         self.status, self.problem, self.fix = status, problem, fix
 
 
-def _error(status: int, problem: str, fix: str = "") -> JSONResponse:
-    return JSONResponse({"error": problem, "fix": fix}, status_code=status)
+class ServerFault(PlancoderError):
+    """The server's own configuration or data (config, flag file, database) is at fault, not the request."""
+
+
+@contextmanager
+def server_side() -> Iterator[None]:
+    """Reading the server's own state: an error there is the server's fault (503), whatever its class."""
+    try:
+        yield
+    except ServerFault:
+        raise
+    except PlancoderError as error:
+        raise ServerFault(error.problem, error.fix) from error
+
+
+def review_queue(runtime: Runtime) -> ReviewQueue:
+    """The review queue (and job store); a ``[review] url`` that does not open is the server's fault."""
+    from plancoder.reviewing import queue_for
+
+    with server_side():
+        return queue_for(runtime)
+
+
+def check_serviceable(runtime: Runtime) -> None:
+    """At start-up: the review database opens and the flag file and its audit log read, or a one-line error."""
+    from plancoder.programs import flag_file_for
+
+    review_queue(runtime)
+    with server_side():
+        flag_file_for(runtime).read()
+        flag_file_for(runtime).audit()
+
+
+def _error(status: int, problem: str, fix: str = "", headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": problem, "fix": fix}, status_code=status, headers=headers)
 
 
 def _add_guards(app: FastAPI, max_body_bytes: int) -> None:
@@ -118,7 +155,34 @@ async def _service_error(_: Request, error: ServiceError) -> JSONResponse:
     return _error(error.status, error.problem, error.fix)
 
 
-async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+async def _http_error(request: Request, error: HTTPException) -> JSONResponse:
+    """The router's own errors (unknown path, wrong method, unreadable body) in the service's shape."""
+    explain = HTTP_EXPLAINED.get(error.status_code)
+    problem, fix = explain(request, error) if explain else (str(error.detail), "")
+    return _error(error.status_code, problem, fix, error.headers)
+
+
+def _not_found(request: Request, _: HTTPException) -> tuple[str, str]:
+    endpoints = sorted(f"{'|'.join(sorted(r.methods))} {r.path}" for r in request.app.routes if hasattr(r, "methods"))
+    return f"there is no endpoint {request.url.path}", "use one of: " + ", ".join(endpoints)
+
+
+def _not_allowed(request: Request, error: HTTPException) -> tuple[str, str]:
+    allowed = (error.headers or {}).get("Allow", "")
+    return f"{request.method} is not allowed on {request.url.path}", f"use {allowed}"
+
+
+def _unparsable(_: Request, __: HTTPException) -> tuple[str, str]:
+    return "the body cannot be parsed: it is not UTF-8 or nested too deeply", "send a UTF-8 JSON body"
+
+
+HTTP_EXPLAINED = {400: _unparsable, 404: _not_found, 405: _not_allowed}
+
+
+async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    if isinstance(error.body, bytes):  # FastAPI reads a body as JSON only when its Content-Type says it is
+        sent = request.headers.get("content-type", "no Content-Type")
+        return _error(415, f"the body was sent with {sent}, not as JSON", JSON_BODY)
     where = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]]
     return _error(422, "invalid request: " + "; ".join(where), "see the endpoint's fields")
 
@@ -132,9 +196,19 @@ async def _user_error(_: Request, error: PlancoderError) -> JSONResponse:
     return _error(400, error.problem, error.fix)
 
 
+async def _server_fault(_: Request, error: PlancoderError) -> JSONResponse:
+    log.warning("the server's configuration or data is at fault: %s", error)
+    return _error(503, error.problem, error.fix)
+
+
 async def _database_down(_: Request, error: OperationalError) -> JSONResponse:
     log.warning("review database unavailable: %s", error)
     return _error(503, "the review database is busy or unreachable", "retry in a moment")
+
+
+async def _database_broken(_: Request, error: DatabaseError) -> JSONResponse:
+    log.warning("review database unusable: %s", error)
+    return _error(503, f"the review database cannot be used ({type(error).__name__})", "see the service log")
 
 
 async def _internal(_: Request, error: Exception) -> JSONResponse:
@@ -142,12 +216,17 @@ async def _internal(_: Request, error: Exception) -> JSONResponse:
     return _error(500, f"internal error ({type(error).__name__})", "see the service log")
 
 
-ERROR_RESPONSES: dict[type[Exception], Any] = {
+JSON_BODY = "send a JSON body with Content-Type: application/json"
+ERROR_RESPONSES: dict[type[Exception], Any] = {  # the closest class decides; the server's own faults are 503
     ServiceError: _service_error,
+    HTTPException: _http_error,
     RequestValidationError: _invalid,
     ReviewError: _review_error,
+    ServerFault: _server_fault,
+    ConfigError: _server_fault,
     PlancoderError: _user_error,
     OperationalError: _database_down,
+    DatabaseError: _database_broken,
     Exception: _internal,
 }
 
@@ -172,7 +251,8 @@ def _add_read_routes(app: FastAPI) -> None:
         from plancoder.programs import flag_file_for
 
         flag_file = flag_file_for(app.state.runtime)
-        return {"percent": {role: flag_file.percent(role) for role in FLAG_OF}, "audit": flag_file.audit()[-20:]}
+        with server_side():
+            return {"percent": {role: flag_file.percent(role) for role in FLAG_OF}, "audit": flag_file.audit()[-20:]}
 
     @app.get("/jobs/{job_id}")
     def job(job_id: str) -> dict[str, Any]:
@@ -183,7 +263,8 @@ def _add_read_routes(app: FastAPI) -> None:
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> str:
-        return dashboard.render(app.state.runtime)
+        with server_side():  # the page reads only the server's own state
+            return dashboard.render(app.state.runtime)
 
 
 def _refresh_gauges(runtime: Runtime) -> None:
@@ -204,20 +285,34 @@ def _add_role_routes(app: FastAPI, authorized: Any) -> None:
     @app.post("/plan", status_code=202, dependencies=[authorized])
     def plan(body: PlanRequest, wait: WaitParam = 0) -> JSONResponse:
         runtime = app.state.runtime
+        check_task(body.task, body.context)  # what `plancoder plan` refuses is a 400 now, not a failed job later
         work = lambda: operations.plan(runtime, body.task, body.context, body.request_key)  # noqa: E731
         return _accepted(app.state.jobs, app.state.jobs.submit("plan", work), wait)
 
     @app.post("/fix", status_code=202, dependencies=[authorized])
     def fix(body: FixRequest, wait: WaitParam = 0) -> JSONResponse:
         runtime, args = app.state.runtime, (body.project, body.file, body.test_cmd, body.task, body.request_key)
-        operations.check_fix(*args[:2])  # a bad path is a 400 now, not a failed job later
+        check_fix_request(body)
         return _accepted(app.state.jobs, app.state.jobs.submit("fix", lambda: operations.fix(runtime, *args)), wait)
 
     @app.post("/flags/{role}", dependencies=[authorized])
     def rollout(role: str, body: Rollout) -> dict[str, Any]:
+        from plancoder.flags import flag_name, who
         from plancoder.programs import flag_file_for
 
-        return flag_file_for(app.state.runtime).rollout(role, body.percent, body.by, body.reason)
+        flag_name(role)  # the request's mistakes are 400s; the flag file's are the server's (503)
+        who(body.by)
+        with server_side():
+            return flag_file_for(app.state.runtime).rollout(role, body.percent, body.by, body.reason)
+
+
+def check_fix_request(body: FixRequest) -> None:
+    """What `plancoder fix` refuses before any model is asked (path, test command) is a 400 now, not a
+    failed job later."""
+    from plancoder import operations
+
+    operations.check_fix(body.project, body.file)
+    check_test_command(Path(body.project), body.test_cmd)
 
 
 def _accepted(jobs: Jobs, job_id: str, wait: float) -> JSONResponse:
@@ -229,17 +324,15 @@ def _accepted(jobs: Jobs, job_id: str, wait: float) -> JSONResponse:
 
 
 def _add_review_routes(app: FastAPI, authorized: Any) -> None:
-    from plancoder.reviewing import queue_for
-
     @app.get("/reviews")
     def reviews(status: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
-        return [item.as_dict() for item in queue_for(app.state.runtime).list(status, role)]
+        return [item.as_dict() for item in review_queue(app.state.runtime).list(status, role)]
 
     @app.get("/reviews/{item_id}")
     def review(item_id: ItemId) -> dict[str, Any]:
-        queue = queue_for(app.state.runtime)
+        queue = review_queue(app.state.runtime)
         return queue.get(item_id).as_dict() | {"events": queue.events(item_id)}
 
     @app.post("/reviews/{item_id}/decision", dependencies=[authorized])
     def decide(item_id: ItemId, body: Decision) -> dict[str, Any]:
-        return queue_for(app.state.runtime).decide(item_id, body.action, body.by, body.comment).as_dict()
+        return review_queue(app.state.runtime).decide(item_id, body.action, body.by, body.comment).as_dict()
