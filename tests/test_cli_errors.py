@@ -139,6 +139,16 @@ def test_serve_on_a_taken_port_is_a_clear_error_before_start_up(run_main):
     assert code == 1 and f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in err
 
 
+def test_serve_with_a_flag_file_it_cannot_read_refuses_to_start(data_home, run_main):
+    data_home.mkdir()
+    (data_home / "flags.json").write_text("{not json")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, err = run_main("serve", "--port", str(port))
+    assert code == 1 and f"error: cannot read flag file {data_home / 'flags.json'}" in err
+
+
 def test_a_fix_task_over_the_planner_s_limit_is_refused(tmp_path, run_main):
     (tmp_path / "m.py").write_text("def f():\n    return 1\n")
     code, err = run_main("fix", "m.py", "--test-cmd", "python -V", "--task", "x" * 20_001)

@@ -95,6 +95,8 @@ def test_a_service_without_a_token_refuses_every_post(data_home):
         ("/flags/coder", {"percent": 5, "by": " "}, 400, "--by is empty"),
         ("/flags/tester", {"percent": 5, "by": "ann"}, 400, "no optimization flag for role 'tester'"),
         ("/reviews/42/decision", {"action": "approve", "by": "ann"}, 404, "there is no review item 42"),
+        ("/reviews/42/decision", {"action": "approve", "by": "ann\nforged"}, 400, "is not a name"),
+        ("/flags/coder", {"percent": 5, "by": "a" * 101}, 422, "by: String should have at most 100 characters"),
         ("/fix", {"project": "/nonexistent", "file": "a.py", "test_cmd": "pytest"}, 400, "is not a directory"),
         ("/fix", {"project": "/tmp", "file": "a\u0000.py", "test_cmd": "pytest"}, 400, "contains a NUL byte"),
         ("/reviews/99999999999999999999/decision", {"action": "approve", "by": "ann"}, 422, "less than or equal"),
@@ -106,20 +108,20 @@ def test_bad_requests_get_a_4xx_that_says_what_is_wrong(client, path, body, stat
     assert "Traceback" not in response.text
 
 
-@pytest.fixture
-def project(tmp_path):
-    (tmp_path / "proj").mkdir()
-    (tmp_path / "proj" / "calc.py").write_text("def add(a, b):\n    return a - b\n")
-    return str(tmp_path / "proj")
-
-
 @pytest.mark.parametrize(
-    ("test_cmd", "message"),
-    [("   ", "the test command is empty"), ("no-such-program-here -q", "'no-such-program-here' is not found")],
+    ("file", "test_cmd", "message"),
+    [
+        ("calc.py", "   ", "the test command is empty"),
+        ("calc.py", "no-such-program-here -q", "'no-such-program-here' is not found"),
+        ("calc.py", "python -m pytest 'unclosed", "cannot be split"),
+        ("x" * 300 + ".py", "python -m pytest", "cannot use the path"),
+    ],
 )
-def test_a_fix_request_that_the_cli_would_refuse_is_a_400_not_a_failed_job(client, project, test_cmd, message):
-    body = {"project": project, "file": "calc.py", "test_cmd": test_cmd}
-    response = client.post("/fix", json=body, headers=AUTH)
+def test_a_fix_request_that_the_cli_would_refuse_is_a_400_not_a_failed_job(
+    client, calc_project, file, test_cmd, message
+):
+    body = {"project": str(calc_project), "file": file, "test_cmd": test_cmd}
+    response = client.post("/fix", params={"wait": 10}, json=body, headers=AUTH)  # was: 200, a failed job
     assert response.status_code == 400 and message in response.json()["error"] and "job_id" not in response.json()
 
 

@@ -467,7 +467,7 @@ def serve(
     """The HTTP API (/plan, /fix, /jobs, /reviews, /flags, /metrics, /healthz) and the dashboard at /."""
     import uvicorn
 
-    from plancoder.service import create_app
+    from plancoder.service import check_serviceable, create_app
 
     if host is not None and not host.strip():
         raise PlancoderError("--host is empty", "give an interface, e.g. --host 127.0.0.1 (loopback)")
@@ -478,6 +478,7 @@ def serve(
         typer.echo(f"note: ${cfg.token_env} is not set, so every POST is refused", err=True)
     host, port = host or cfg.host, port or cfg.port
     check_listenable(host, port)
+    check_serviceable(runtime)
     app_ = create_app(runtime, token, cfg.max_body_bytes)
     typer.echo(f"plancoder on http://{host}:{port} (Ctrl+C stops it)", err=True)
     uvicorn.run(app_, host=host, port=port, log_level="warning")

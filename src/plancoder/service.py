@@ -27,6 +27,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from starlette.exceptions import HTTPException
 
 from plancoder.errors import ConfigError, PlancoderError
+from plancoder.flags import MAX_BY_CHARS, flag_name, who
 from plancoder.jobs import DONE, FAILED, QUEUED, Jobs
 from plancoder.planner import MAX_TASK_CHARS, check_task
 from plancoder.review import MAX_ITEM_ID, ReviewError, ReviewQueue
@@ -56,7 +57,7 @@ class FixRequest(_Body):
 
 class Decision(_Body):
     action: Literal["approve", "reject"]
-    by: str = Field(min_length=1, max_length=128)
+    by: str = Field(min_length=1, max_length=MAX_BY_CHARS)
     comment: str = Field(default="", max_length=4000)
 
 
@@ -66,7 +67,7 @@ WaitParam = Annotated[float, Query(ge=0, le=30, description="Seconds to wait for
 
 class Rollout(_Body):
     percent: int = Field(ge=0, le=100)
-    by: str = Field(min_length=1, max_length=128)
+    by: str = Field(min_length=1, max_length=MAX_BY_CHARS)
     reason: str = Field(default="rollout", min_length=1, max_length=500)
 
 
@@ -124,7 +125,7 @@ def review_queue(runtime: Runtime) -> ReviewQueue:
 
 
 def check_serviceable(runtime: Runtime) -> None:
-    """At start-up: the review database opens and the flag file and its audit log read, or a one-line error."""
+    """Before start-up: the review database opens, the flag file and its audit log read (else the error)."""
     from plancoder.programs import flag_file_for
 
     review_queue(runtime)
@@ -297,7 +298,6 @@ def _add_role_routes(app: FastAPI, authorized: Any) -> None:
 
     @app.post("/flags/{role}", dependencies=[authorized])
     def rollout(role: str, body: Rollout) -> dict[str, Any]:
-        from plancoder.flags import flag_name, who
         from plancoder.programs import flag_file_for
 
         flag_name(role)  # the request's mistakes are 400s; the flag file's are the server's (503)
@@ -335,4 +335,5 @@ def _add_review_routes(app: FastAPI, authorized: Any) -> None:
 
     @app.post("/reviews/{item_id}/decision", dependencies=[authorized])
     def decide(item_id: ItemId, body: Decision) -> dict[str, Any]:
+        who(body.by)  # one printable line in the audit trail
         return review_queue(app.state.runtime).decide(item_id, body.action, body.by, body.comment).as_dict()
