@@ -81,6 +81,13 @@ def _flag_provider_stopped():
 
         api.clear_providers()
         flags.FlagEvaluator._current = None
+        _join_flag_watchers()  # a stopped watcher polls once more: not into the next test's log
+
+
+def _join_flag_watchers() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "FlagdFileWatcherWorkerThread":
+            thread.join(timeout=5)
 
 
 def _files(root: Path):
@@ -92,9 +99,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Leave nothing behind: the session's data directory holds the assembled models. A stopped flagd
     file watcher polls once more before it ends: wait for it, so it does not log at exit."""
     shutil.rmtree(_HOME, ignore_errors=True)
-    for thread in threading.enumerate():
-        if thread.name == "FlagdFileWatcherWorkerThread":
-            thread.join(timeout=5)
+    _join_flag_watchers()
 
 
 @pytest.fixture
