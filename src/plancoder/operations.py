@@ -17,6 +17,7 @@ from plancoder.planning_run import plan_task
 from plancoder.programs import flag_file_for, program_for, request_key
 from plancoder.reviewing import review_fix, review_plan
 from plancoder.runtime import Runtime
+from plancoder.sandbox import check_test_command
 
 
 def plan(runtime: Runtime, task: str, context: str = "", key: str | None = None, model: str | None = None) -> dict:
@@ -43,9 +44,12 @@ def watch_rollout(runtime: Runtime, role: str, version: str) -> None:
     auto_rollback(flag_file_for(runtime), role, version, runtime.settings.flags)  # a baseline call checks nothing
 
 
-def check_fix(project: str | Path, file: str) -> str:
-    """The file to fix, relative to its project; a bad path is a clear error."""
-    return check_target(Path(project), file)
+def check_fix(project: str | Path, file: str, test_cmd: str) -> str:
+    """The file to fix, relative to its project, after what ``fix`` refuses before any model is asked: a bad
+    path, a test command that is empty, cannot be split or names no program."""
+    relative = check_target(Path(project), file)
+    check_test_command(Path(project), test_cmd)
+    return relative
 
 
 def fix_report(
@@ -58,7 +62,7 @@ def fix_report(
     model: str | None = None,
 ) -> tuple[FixReport, int | None]:
     """The Coder on a file: its report, and the review id when the fix waits for a person."""
-    relative = check_fix(project, file)
+    relative = check_fix(project, file, test_cmd)
     coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
     report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
     watch_rollout(runtime, "coder", version)

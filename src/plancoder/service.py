@@ -15,7 +15,6 @@ import hmac
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -32,7 +31,6 @@ from plancoder.jobs import DONE, FAILED, QUEUED, Jobs
 from plancoder.planner import MAX_TASK_CHARS, check_task
 from plancoder.review import MAX_ITEM_ID, ReviewError, ReviewQueue
 from plancoder.runtime import Runtime
-from plancoder.sandbox import check_test_command
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +291,7 @@ def _add_role_routes(app: FastAPI, authorized: Any) -> None:
     @app.post("/fix", status_code=202, dependencies=[authorized])
     def fix(body: FixRequest, wait: WaitParam = 0) -> JSONResponse:
         runtime, args = app.state.runtime, (body.project, body.file, body.test_cmd, body.task, body.request_key)
-        check_fix_request(body)
+        operations.check_fix(body.project, body.file, body.test_cmd)  # a 400 now, not a failed job later
         return _accepted(app.state.jobs, app.state.jobs.submit("fix", lambda: operations.fix(runtime, *args)), wait)
 
     @app.post("/flags/{role}", dependencies=[authorized])
@@ -304,15 +302,6 @@ def _add_role_routes(app: FastAPI, authorized: Any) -> None:
         who(body.by)
         with server_side():
             return flag_file_for(app.state.runtime).rollout(role, body.percent, body.by, body.reason)
-
-
-def check_fix_request(body: FixRequest) -> None:
-    """What `plancoder fix` refuses before any model is asked (path, test command) is a 400 now, not a
-    failed job later."""
-    from plancoder import operations
-
-    operations.check_fix(body.project, body.file)
-    check_test_command(Path(body.project), body.test_cmd)
 
 
 def _accepted(jobs: Jobs, job_id: str, wait: float) -> JSONResponse:
