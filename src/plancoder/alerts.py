@@ -390,12 +390,16 @@ def notify(transition: Transition, webhook: str | None) -> None:
 
 def check_webhook(url: str) -> None:
     """A webhook must be an http(s) URL: a typo is caught now, not when an alert fires."""
+    if not _is_http_url(url):
+        raise ConfigError(f"alert webhook '{url}' is not an http(s) URL", "give a URL such as https://host/hook")
+
+
+def _is_http_url(url: str) -> bool:
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:  # e.g. an unclosed [ of an IPv6 address
-        parts = urllib.parse.SplitResult("", "", "", "", "")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"alert webhook '{url}' is not an http(s) URL", "give a URL such as https://host/hook")
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def post_webhook(url: str, payload: dict[str, Any]) -> None:

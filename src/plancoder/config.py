@@ -249,16 +249,24 @@ def find_config(explicit: Path | None = None, env: dict[str, str] | None = None)
 def _read_toml(path: Path) -> dict[str, Any]:
     if path.is_dir():
         raise ConfigError(f"config file {path} is a directory", "point --config at a plancoder.toml file")
+    text = read_text(path, "config file", "create it or point --config at a file")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM some editors write is no syntax error
-    except FileNotFoundError:
-        raise ConfigError(f"config file {path} does not exist", "create it or point --config at a file") from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"config file {path} is not UTF-8 text: {error}", "save it as UTF-8") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read config file {path}: {error}", "check the path and permissions") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}", "fix the syntax at that line") from None
+
+
+def read_text(source: Any, what: str, missing_fix: str) -> str:
+    """The text of a file people write by hand (a path or a packaged resource); ``what`` names it in the
+    errors. A byte order mark some editors write is dropped, not read as a syntax error."""
+    try:
+        return source.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"{what} {source} does not exist", missing_fix) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{what} {source} is not UTF-8 text: {error}", "save it as UTF-8") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {what} {source}: {error}", "check the path and permissions") from None
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:

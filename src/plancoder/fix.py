@@ -52,6 +52,15 @@ def sandbox_limits(runtime: Runtime) -> Limits:
     return Limits(wall_s=cfg.test_timeout_s, cpu_s=math.ceil(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
 
 
+def check_fix(project: str | Path, file: str, test_cmd: str) -> str:
+    """The file to fix, relative to its project, after what ``fix`` refuses before any model is asked: a bad
+    path, a test command that is empty, cannot be split or names no program (the user's mistake, not every
+    model's failure)."""
+    relative = check_target(Path(project), file)
+    check_test_command(Path(project), test_cmd)
+    return relative
+
+
 def fix_file(
     runtime: Runtime,
     project: Path,
@@ -63,8 +72,7 @@ def fix_file(
     version: str = "baseline",
 ) -> FixReport:
     """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
-    relative = check_target(project, file)
-    check_test_command(project, test_cmd)  # the user's mistake, not every model's failure
+    relative = check_fix(project, file, test_cmd)
     if len(task) > MAX_TASK_CHARS:
         raise PlancoderError(f"the task has {len(task):,} characters (limit {MAX_TASK_CHARS:,})", "summarize it")
     coder = coder or make_coder(runtime)

@@ -9,15 +9,13 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from plancoder.coder import check_target
-from plancoder.fix import FixReport, fix_file
+from plancoder.fix import FixReport, check_fix, fix_file
 from plancoder.flags import auto_rollback
 from plancoder.planner import check_task
 from plancoder.planning_run import plan_task
 from plancoder.programs import flag_file_for, program_for, request_key
 from plancoder.reviewing import review_fix, review_plan
 from plancoder.runtime import Runtime
-from plancoder.sandbox import check_test_command
 
 
 def plan(runtime: Runtime, task: str, context: str = "", key: str | None = None, model: str | None = None) -> dict:
@@ -42,14 +40,6 @@ def status_of(review_id: int | None) -> str:
 def watch_rollout(runtime: Runtime, role: str, version: str) -> None:
     """After a call of an optimized version: pull the flag back when its scores fell below the baseline's."""
     auto_rollback(flag_file_for(runtime), role, version, runtime.settings.flags)  # a baseline call checks nothing
-
-
-def check_fix(project: str | Path, file: str, test_cmd: str) -> str:
-    """The file to fix, relative to its project, after what ``fix`` refuses before any model is asked: a bad
-    path, a test command that is empty, cannot be split or names no program."""
-    relative = check_target(Path(project), file)
-    check_test_command(Path(project), test_cmd)
-    return relative
 
 
 def fix_report(

@@ -127,9 +127,10 @@ def check_serviceable(runtime: Runtime) -> None:
     from plancoder.programs import flag_file_for
 
     review_queue(runtime)
+    flag_file = flag_file_for(runtime)
     with server_side():
-        flag_file_for(runtime).read()
-        flag_file_for(runtime).audit()
+        flag_file.read()
+        flag_file.audit()
 
 
 def _error(status: int, problem: str, fix: str = "", headers: dict[str, str] | None = None) -> JSONResponse:

@@ -7,6 +7,7 @@ would run with whichever came last; here that is an error naming the key and its
 from functools import cache
 from typing import Any
 
+from plancoder.config import read_text
 from plancoder.errors import ConfigError
 
 
@@ -14,14 +15,9 @@ def read_yaml(source: Any, what: str, missing_fix: str) -> Any:
     """A YAML file (a path or a packaged resource) parsed; ``what`` names it in the errors."""
     import yaml
 
+    text = read_text(source, what, missing_fix)
     try:
-        return yaml.load(source.read_text(encoding="utf-8"), Loader=_unique_key_loader())  # a SafeLoader
-    except FileNotFoundError:
-        raise ConfigError(f"{what} {source} does not exist", missing_fix) from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{what} {source} is not UTF-8 text: {error}", "save it as UTF-8") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read {what} {source}: {error}", "check the path and permissions") from None
+        return yaml.load(text, Loader=_unique_key_loader())  # a SafeLoader
     except yaml.YAMLError as error:
         problem = " ".join(str(error).split())
         raise ConfigError(f"{source} is not valid YAML: {problem}", "fix the syntax at that line") from None
