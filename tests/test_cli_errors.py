@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from plancoder import cli
+from plancoder.errors import shorten
 
 
 @pytest.fixture(autouse=True)
@@ -168,3 +169,13 @@ def test_a_fix_task_over_the_planner_s_limit_is_refused(tmp_path, run_main):
 def test_an_empty_option_is_refused_not_replaced_by_its_default(run_main, args, message):
     code, err = run_main(*args)
     assert code == 1 and err.startswith(message)
+
+
+def test_an_over_long_path_is_shortened_in_its_error(tmp_path, run_main):
+    code, err = run_main("fix", "x/" * 2100 + "a.py", "--test-cmd", "python -V", "--project", str(tmp_path))
+    assert code == 1 and "File name too long" in err and "x/x…/x/x" in err and "x/a.py in " in err and len(err) < 400
+
+
+def test_shorten_keeps_short_text_and_both_ends_of_long_text():
+    assert shorten("abc", limit=5) == "abc"
+    assert shorten("abcdefghij", limit=5) == "ab…ij"

@@ -147,7 +147,7 @@ def fix(
     from plancoder import operations
     from plancoder.fix import write_fix
 
-    relative = operations.check_fix(project, str(path), test_cmd)
+    relative = operations.check_fix(project, str(path), test_cmd, task)
     report, review_id = operations.fix_report(_runtime(config), project, relative, test_cmd, task, key, model)
     if as_json:
         _print_json(operations.as_json(report, FIX_JSON_KEYS, review_id))

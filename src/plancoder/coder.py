@@ -20,7 +20,7 @@ from plancoder import sandbox
 from plancoder.checks import CODER_SAYS_ITSELF, CoderOutput
 from plancoder.constitution import Constitution, finding_lines, load_constitution
 from plancoder.edits import EditError, functions, replace_function, same_code, source_lines, unified_diff
-from plancoder.errors import PlancoderError
+from plancoder.errors import PlancoderError, shorten
 from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
 from plancoder.source_files import digest, read_source
@@ -386,7 +386,9 @@ def _inside(project: Path, file: str) -> str:
     try:
         return _relative_file(project, file)
     except OSError as error:  # a name too long, a loop of links
-        raise CoderError(f"cannot use the path {file} in {project}: {error.strerror}", "give a shorter path") from None
+        raise CoderError(
+            f"cannot use the path {shorten(file)} in {shorten(str(project))}: {error.strerror}", "give a shorter path"
+        ) from None
 
 
 def _relative_file(project: Path, file: str) -> str:

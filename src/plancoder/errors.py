@@ -13,6 +13,20 @@ class PlancoderError(Exception):
         return f"{self.problem} (fix: {self.fix})" if self.fix else self.problem
 
 
+def check_length(what: str, text: str, limit: int, fix: str, error: type[PlancoderError] = PlancoderError) -> None:
+    """Refuse a user's text over its limit, saying how long it is."""
+    if len(text) > limit:
+        raise error(f"{what} has {len(text):,} characters (limit {limit:,})", fix)
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    """``text`` for an error message: its start and end around an ellipsis when it is longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"
+
+
 class ConfigError(PlancoderError):
     """A configuration file or value is malformed."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from plancoder.coder import Coder, check_target
 from plancoder.constitution import load_constitution
-from plancoder.errors import PlancoderError
+from plancoder.errors import PlancoderError, check_length
 from plancoder.monitor import observe
 from plancoder.planner import MAX_TASK_CHARS
 from plancoder.runtime import Runtime
@@ -52,12 +52,13 @@ def sandbox_limits(runtime: Runtime) -> Limits:
     return Limits(wall_s=cfg.test_timeout_s, cpu_s=math.ceil(cfg.test_timeout_s), memory_mb=cfg.test_memory_mb)
 
 
-def check_fix(project: str | Path, file: str, test_cmd: str) -> str:
+def check_fix(project: str | Path, file: str, test_cmd: str, task: str = "") -> str:
     """The file to fix, relative to its project, after what ``fix`` refuses before any model is asked: a bad
-    path, a test command that is empty, cannot be split or names no program (the user's mistake, not every
-    model's failure)."""
+    path, a test command that is empty, cannot be split or names no program, an over-long task (the user's
+    mistake, not every model's failure)."""
     relative = check_target(Path(project), file)
     check_test_command(Path(project), test_cmd)
+    check_length("the task", task, MAX_TASK_CHARS, "keep the Coder's task to what the fix needs")
     return relative
 
 
@@ -72,9 +73,7 @@ def fix_file(
     version: str = "baseline",
 ) -> FixReport:
     """Run the Coder (``version`` of its program) with the role's model chain; every attempt's tokens count."""
-    relative = check_fix(project, file, test_cmd)
-    if len(task) > MAX_TASK_CHARS:
-        raise PlancoderError(f"the task has {len(task):,} characters (limit {MAX_TASK_CHARS:,})", "summarize it")
+    relative = check_fix(project, file, test_cmd, task)
     coder = coder or make_coder(runtime)
     call = lambda: coder(project=str(project), file=relative, test_cmd=test_cmd, task=task)  # noqa: E731
     served = serve(runtime, "coder", model, call)

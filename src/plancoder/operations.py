@@ -52,7 +52,7 @@ def fix_report(
     model: str | None = None,
 ) -> tuple[FixReport, int | None]:
     """The Coder on a file: its report, and the review id when the fix waits for a person."""
-    relative = check_fix(project, file, test_cmd)
+    relative = check_fix(project, file, test_cmd, task)
     coder, version, _ = program_for(runtime, "coder", key or request_key(relative, test_cmd))
     report = fix_file(runtime, project, relative, test_cmd, task, model, coder=coder, version=version)
     watch_rollout(runtime, "coder", version)

@@ -18,7 +18,7 @@ from dspy.utils.exceptions import AdapterParseError
 
 from plancoder.checks import PlannerOutput
 from plancoder.constitution import Constitution, Verdict, load_constitution
-from plancoder.errors import PlancoderError
+from plancoder.errors import PlancoderError, check_length
 from plancoder.guards import Channel, Guarded, Kind
 from plancoder.plan import Plan, dependency_violations, step_lines, unlinked_steps, validate, with_links
 
@@ -58,16 +58,10 @@ def check_task(task: str, context: str = "") -> tuple[str, str]:
     """Reject empty or oversized inputs with a clear message."""
     if not task.strip():
         raise PlanError("the task is empty", "describe the software task to plan")
-    if len(task) > MAX_TASK_CHARS:
-        raise PlanError(
-            f"the task has {len(task):,} characters (limit {MAX_TASK_CHARS:,})",
-            "summarize it, and pass long material with --context",
-        )
-    if len(context) > MAX_CONTEXT_CHARS:
-        raise PlanError(
-            f"the context has {len(context):,} characters (limit {MAX_CONTEXT_CHARS:,})",
-            "keep only the layout, tools and constraints that matter",
-        )
+    check_length("the task", task, MAX_TASK_CHARS, "summarize it, and pass long material with --context", PlanError)
+    check_length(
+        "the context", context, MAX_CONTEXT_CHARS, "keep only the layout, tools and constraints that matter", PlanError
+    )
     return task.strip(), context.strip()
 
 
