@@ -37,6 +37,23 @@ def test_finished_tasks_survive_and_a_line_cut_by_a_crash_is_dropped(tmp_path):
     assert not again.path.exists() and journal(tmp_path).start(resume=False) == []
 
 
+def test_resume_with_only_another_run_s_progress_names_it_instead_of_starting_afresh(tmp_path):
+    journal(tmp_path, split="validation").start(resume=False)  # interrupted: its journal stays
+    other_split = Journal(journal_path(tmp_path, HEAD), HEAD, others="planner-*.jsonl")
+    with pytest.raises(PlancoderError, match=r"planner-validation-v1-abc.jsonl holds another run's") as refused:
+        other_split.start(resume=True)
+    assert "(it differs in: split)" in str(refused.value) and "drop --resume" in refused.value.fix
+    assert not other_split.path.exists() and other_split.start(resume=False) == []
+
+
+def test_another_run_s_unreadable_journal_differs_in_everything(tmp_path):
+    (tmp_path / "eval_progress").mkdir()
+    (tmp_path / "eval_progress" / "planner-x.jsonl").write_bytes(b"\xff\n")
+    mine = Journal(journal_path(tmp_path, HEAD), HEAD, compared=("role", "split"), others="planner-*.jsonl")
+    with pytest.raises(PlancoderError, match=r"differs in: role, split"):
+        mine.start(resume=True)
+
+
 def test_progress_from_another_model_is_not_resumed(tmp_path):
     journal(tmp_path).start(resume=False)
     with pytest.raises(PlancoderError, match=r"another run \(it differs in: models\)") as raised:
@@ -78,6 +95,13 @@ def test_eval_resume_after_an_interruption_runs_only_the_unfinished_tasks(data_h
     assert [t["id"] for t in report["tasks"]] == [TASK["id"], "second"] and report["resumed_tasks"] == 1
     assert report["totals"]["valid"] == 2 and not list((data_home / "eval_progress").iterdir())
     assert report["sampling"]["max_tokens"] == 1024 and report["local"]["reuse_prefix"] is False
+
+
+def test_eval_resume_with_another_limit_is_refused_not_started_afresh(data_home, tmp_path, monkeypatch):
+    args, script, _ = interrupted_eval(tmp_path, monkeypatch)
+    refused = runner.invoke(cli.app, [*args, "--resume", "--limit", "1"])  # another data hash: another journal
+    assert refused.exit_code == 1 and "holds another run's (it differs in: data_hash)" in str(refused.exception)
+    assert len(script.calls) == 1
 
 
 def test_eval_progress_made_with_another_token_cap_is_not_resumed(data_home, tmp_path, monkeypatch):

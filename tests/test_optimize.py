@@ -153,7 +153,7 @@ def test_the_reflection_model_is_told_its_job_and_charged_to_the_meter(runtime):
     assert lm.kwargs["max_tokens"] >= 2048
     lm("Improve: ...")  # DSPy 3.0's GEPA passes one raw prompt
     script = scripted.script_for(runtime.switcher.spec_for("reflection"))
-    assert script.calls[-1]["messages"][0] == {"role": "system", "content": REFLECTION_ROLE}
+    assert script.calls[-1]["messages"] == [{"role": "user", "content": f"{REFLECTION_ROLE}\n\nImprove: ..."}]
     assert meter.reflection_tokens > 0
     meter.reflection_tokens = 10**6
     with pytest.raises(BudgetExhausted, match="reflection tokens"):

@@ -111,7 +111,7 @@ def _section(runtime: Runtime, role: str, split: str | None, model: str | None, 
         **job.settings,
         **answer_settings(runtime.settings, role),
     }
-    journal = Journal(journal_path(runtime.home, head), head)
+    journal = Journal(journal_path(runtime.home, head), head, others=f"{role}-*.jsonl")
     with tracked_run(runtime.store, role, f"eval {role} {split or 'all'}", head) as run:
         tasks, resumed = _run_tasks(job, run, journal)
         wall = round((datetime.now(UTC) - started).total_seconds(), 1)

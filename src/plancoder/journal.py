@@ -30,8 +30,9 @@ def journal_path(home: Path, head: dict[str, Any]) -> Path:
 class Journal:
     """Finished entries of one run on disk."""
 
-    def __init__(self, path: Path, head: dict[str, Any], compared: Sequence[str] = COMPARED) -> None:
-        self.path, self.head, self.compared = path, head, compared
+    def __init__(self, path: Path, head: dict[str, Any], compared: Sequence[str] = COMPARED, others: str = "") -> None:
+        """``others``: a pattern beside ``path`` naming the journals of other runs that ``--resume`` may have meant."""
+        self.path, self.head, self.compared, self.others = path, head, compared, others
         self._lock = threading.Lock()  # entries can come from DSPy's worker threads
 
     def start(self, resume: bool) -> list[dict[str, Any]]:
@@ -43,6 +44,8 @@ class Journal:
                 f"{self.path} holds the progress of an interrupted run",
                 "add --resume to go on from it, or delete that file to start over",
             )
+        if resume and not self.path.exists():
+            self._refuse_other_runs()
         finished = self._finished() if resume and self.path.exists() else []
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lines = [json.dumps(entry, default=str) + "\n" for entry in [self.head, *finished]]
@@ -73,13 +76,34 @@ class Journal:
         return entries
 
     def _check_head(self, saved: dict[str, Any]) -> None:
-        current = json.loads(json.dumps(self.head, default=str))
-        differ = [key for key in self.compared if saved.get(key) != current.get(key)]
-        if differ:
+        if differ := self._differ(saved):
             raise PlancoderError(
                 f"the saved progress in {self.path} is from another run (it differs in: {', '.join(differ)})",
                 "run the same command again with --resume, or drop --resume to start over",
             )
+
+    def _refuse_other_runs(self) -> None:
+        """``--resume`` finds no progress of this run but another run's: a different split, version or
+        ``--limit`` names another journal, and starting afresh instead would go unnoticed."""
+        for other in sorted(self.path.parent.glob(self.others)) if self.others else []:
+            raise PlancoderError(
+                f"no saved progress for this run; {other} holds another run's "
+                f"(it differs in: {', '.join(self._differ(_head(other)))})",
+                "run that run's command again with --resume, or drop --resume to start this one afresh",
+            )
+
+    def _differ(self, saved: dict[str, Any]) -> list[str]:
+        current = json.loads(json.dumps(self.head, default=str))
+        return [key for key in self.compared if saved.get(key) != current.get(key)]
+
+
+def _head(path: Path) -> dict[str, Any]:
+    """The head line of a journal, or nothing when it cannot be read."""
+    try:
+        head = json.loads(path.read_text(encoding="utf-8").partition("\n")[0])
+    except (OSError, ValueError):
+        return {}
+    return head if isinstance(head, dict) else {}
 
 
 class Steps:

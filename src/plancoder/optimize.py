@@ -138,7 +138,10 @@ REFLECTION_ROLE = (
     "Do not ask for anything and do not solve the examples yourself."
 )
 """DSPy 3.0's GEPA sends its reflection prompt as one bare user message; a small model then answered like a
-chat assistant ("Certainly! Please provide the inputs") and that text became a candidate instruction."""
+chat assistant ("Certainly! Please provide the inputs") and that text became a candidate instruction. The
+job goes at the top of that user message, not in a system message: DSPy 3.4 deprecates ``lm(messages=...)``
+(removed in 3.5), and on three of GEPA's prompts the 1.5B wrote to its 2,048-token cap all three times with
+a system message, once with the job on top (``python bench/reflection_role.py``)."""
 
 
 FENCE_TAG = re.compile(r"```[A-Za-z0-9_+.-]+[ \t]*\n")
@@ -154,12 +157,9 @@ class MeteredLM(dspy.LM):
             raise BudgetExhausted(self.meter.stopped)
         raw = prompt is not None and messages is None  # DSPy 3.0's raw reflection prompt: say what the job is
         if raw:
-            prompt, messages = (
-                None,
-                [{"role": "system", "content": REFLECTION_ROLE}, {"role": "user", "content": prompt}],
-            )
+            prompt = f"{REFLECTION_ROLE}\n\n{prompt}"
         seen = len(self.history)
-        result = super().__call__(prompt=prompt, messages=messages, **kwargs)
+        result = super().__call__(prompt, messages=messages, **kwargs)
         used = sum(int((entry.get("usage") or {}).get("total_tokens") or 0) for entry in self.history[seen:])
         if self.meter is not None:
             self.meter.reflection_tokens += used

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 from plancoder.errors import ConfigError, PlancoderError
 from plancoder.flags import MAX_BY_CHARS, flag_name, who
 from plancoder.jobs import DONE, FAILED, QUEUED, Jobs
-from plancoder.planner import MAX_TASK_CHARS, check_task
+from plancoder.planner import check_task
 from plancoder.review import MAX_ITEM_ID, ReviewError, ReviewQueue
 from plancoder.runtime import Runtime
 
@@ -40,16 +40,20 @@ class _Body(BaseModel):
 
 
 class PlanRequest(_Body):
-    task: str = Field(min_length=1, max_length=MAX_TASK_CHARS, description="The software task to plan.")
-    context: str = Field(default="", max_length=40_000, description="Layout, tools, constraints.")
+    """The task and context are checked as ``plancoder plan`` checks them (``check_task``: a 400, not a 422)."""
+
+    task: str = Field(description="The software task to plan.")
+    context: str = Field(default="", description="Layout, tools, constraints.")
     request_key: str | None = Field(default=None, max_length=200, description="Rollout key (sticky).")
 
 
 class FixRequest(_Body):
+    """The path, test command and task are checked as ``plancoder fix`` checks them (``check_fix``: a 400)."""
+
     project: str = Field(min_length=1, description="Project root on this machine.")
     file: str = Field(min_length=1, description="The file to fix, relative to the project.")
-    test_cmd: str = Field(min_length=1, max_length=2000, description="Test command, run from the project root.")
-    task: str = Field(default="", max_length=MAX_TASK_CHARS)
+    test_cmd: str = Field(max_length=2000, description="Test command, run from the project root.")
+    task: str = ""
     request_key: str | None = Field(default=None, max_length=200)
 
 
@@ -292,7 +296,7 @@ def _add_role_routes(app: FastAPI, authorized: Any) -> None:
     @app.post("/fix", status_code=202, dependencies=[authorized])
     def fix(body: FixRequest, wait: WaitParam = 0) -> JSONResponse:
         runtime, args = app.state.runtime, (body.project, body.file, body.test_cmd, body.task, body.request_key)
-        operations.check_fix(body.project, body.file, body.test_cmd)  # a 400 now, not a failed job later
+        operations.check_fix(body.project, body.file, body.test_cmd, body.task)  # a 400 now, not a failed job later
         return _accepted(app.state.jobs, app.state.jobs.submit("fix", lambda: operations.fix(runtime, *args)), wait)
 
     @app.post("/flags/{role}", dependencies=[authorized])
