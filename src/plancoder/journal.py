@@ -85,10 +85,11 @@ class Journal:
     def _refuse_other_runs(self) -> None:
         """``--resume`` finds no progress of this run but another run's: a different split, version or
         ``--limit`` names another journal, and starting afresh instead would go unnoticed."""
-        for other in sorted(self.path.parent.glob(self.others)) if self.others else []:
+        others = sorted(self.path.parent.glob(self.others)) if self.others else []
+        if others:
             raise PlancoderError(
-                f"no saved progress for this run; {other} holds another run's "
-                f"(it differs in: {', '.join(self._differ(_head(other)))})",
+                f"no saved progress for this run; {others[0]} holds another run's "
+                f"(it differs in: {', '.join(self._differ(_head(others[0])))})",
                 "run that run's command again with --resume, or drop --resume to start this one afresh",
             )
 
