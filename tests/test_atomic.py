@@ -1,8 +1,10 @@
 import os
+import stat
 
 import pytest
 
 from plancoder.atomic import atomic_writer, write_text_atomic
+from plancoder.errors import PlancoderError
 
 
 def test_replaces_the_file_and_keeps_its_permissions(tmp_path):
@@ -32,3 +34,19 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_a_write_through_a_link_replaces_the_link_s_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "real.html").write_text("old")
+    (tmp_path / "link.html").symlink_to(tmp_path / "real.html")
+    write_text_atomic(tmp_path / "link.html", "new")
+    assert (tmp_path / "link.html").is_symlink() and (tmp_path / "real.html").read_text() == "new"
+
+
+def test_a_pipe_or_a_directory_is_never_replaced(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "folder").mkdir()
+    for target in (tmp_path / "pipe", tmp_path / "folder"):
+        with pytest.raises(PlancoderError, match=f"{target} is not a regular file"):
+            write_text_atomic(target, "x")
+    assert stat.S_ISFIFO((tmp_path / "pipe").stat().st_mode) and not list((tmp_path / "folder").iterdir())

@@ -47,7 +47,7 @@ def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
             "unknown key 'planner.optimizer.max_calls'",
         ),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: -5"), "[coder.optimizer.max_metric_calls] = -5"),
-        (GOOD.split("coder:")[0], "missing key 'coder'"),
+        (GOOD.split("coder:")[0], "missing key 'coder' (fix: add that key)"),
         ("planner: [1, 2", "is not valid YAML"),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, proposer: magic"), "proposer"),
         ("- just a list", "must map roles to budgets"),

@@ -113,3 +113,19 @@ def test_seed_bugs_refuses_an_out_it_cannot_write_before_seeding(in_calc_project
     monkeypatch.setattr("plancoder.seeding.seed_bugs", lambda *a, **k: pytest.fail("seeded before checking --out"))
     result = runner.invoke(cli.app, ["seed-bugs", "calc.py", "--test-cmd", TEST_CMD, "--out", str(blocked)])
     assert result.exit_code != 0 and f"--out {blocked} cannot hold files" in str(result.exception)
+
+
+def test_seed_bugs_whose_tests_catch_nothing_writes_nothing(in_calc_project, tmp_path):
+    out = tmp_path / "bugs"
+    result = runner.invoke(cli.app, ["seed-bugs", "calc.py", "--test-cmd", "python -c pass", "--out", str(out)])
+    assert result.exit_code == 1 and "the tests caught none of the bugs seeded into calc.py" in str(result.exception)
+    assert not out.exists()  # --out was checked, not made: a refused command leaves no empty directory
+
+
+def test_seed_bugs_out_under_a_file_names_the_file(in_calc_project, tmp_path):
+    (tmp_path / "bugs.json").write_text("{}")
+    result = runner.invoke(
+        cli.app, ["seed-bugs", "calc.py", "--test-cmd", TEST_CMD, "--out", str(tmp_path / "bugs.json")]
+    )
+    message = f"--out {tmp_path / 'bugs.json'} cannot hold files: a file is in the way ({tmp_path / 'bugs.json'})"
+    assert result.exit_code == 1 and message in str(result.exception)

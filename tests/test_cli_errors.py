@@ -163,12 +163,17 @@ def test_a_fix_task_over_the_planner_s_limit_is_refused(tmp_path, run_main):
         (["review", "reject", "1", "--by", ""], "error: --by is empty"),
         (["demo", "--bug", ""], "error: no seeded bug ''"),
         (["programs", "promote", "coder", "v1", "--by", "ann\nforged"], "error: --by 'ann\\nforged' is not a name"),
-        (["review", "approve", "1", "--by", "a" * 101], "error: --by 'aaaa"),
+        (["review", "approve", "1", "--by", "a" * 5000], "error: --by 'aaaa"),
     ],
 )
 def test_an_empty_option_is_refused_not_replaced_by_its_default(run_main, args, message):
     code, err = run_main(*args)
-    assert code == 1 and err.startswith(message)
+    assert code == 1 and err.startswith(message) and len(err) < 300
+
+
+def test_a_long_by_is_told_the_limit(run_main):
+    code, err = run_main("review", "approve", "1", "--by", "a" * 200)
+    assert code == 1 and "aaa…aaa" in err and "at most 100 characters" in err
 
 
 def test_an_over_long_path_is_shortened_in_its_error(tmp_path, run_main):

@@ -41,10 +41,10 @@ def test_config_is_found_by_env_then_working_directory(tmp_path, monkeypatch):
     ("text", "message"),
     [
         ("[models\nplanner = 1", "is not valid TOML"),
-        ('[models]\ncoderr = "local/x"\n', "unknown key 'models.coderr'"),
+        ('[models]\ncoderr = "local/x"\n', "unknown key 'models.coderr' (fix: remove that key)"),
         ("[modles]\nplanner = 'x'\n", "unknown key 'modles'"),
         ("[local]\nmemory_budget_mb = -5\n", "[local.memory_budget_mb] = -5"),
-        ("[sampling]\ntemperature = 'hot'\n", "[sampling.temperature] = 'hot'"),
+        ("[sampling]\ntemperature = 'hot'\n", "[sampling.temperature] = 'hot': Input should be a valid number"),
         ("[models.fallbacks]\ntester = []\n", "unknown role 'tester'"),
     ],
 )

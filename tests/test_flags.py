@@ -213,3 +213,11 @@ def test_an_audit_log_that_cannot_be_read_is_named(flag_file):
     flag_file.audit_path.mkdir(parents=True)
     with pytest.raises(FlagError, match=r"cannot read the flag audit log .*flags_audit\.jsonl"):
         flag_file.audit()
+
+
+def test_a_bad_by_leaves_no_lock_file_beside_the_flag_file(tmp_path):
+    flag_file = FlagFile(tmp_path / "flags.json")
+    flag_file.ensure()
+    with pytest.raises(FlagError, match="--by is empty"):
+        flag_file.rollout("coder", 10, by=" ")  # the HTTP service passes `by` straight to the flag file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flags.json"]

@@ -265,19 +265,75 @@ def test_the_cli_exits_non_zero_on_problems(user_program):
     assert json.loads((user_program / "r.json").read_text())["problems"]
 
 
+@pytest.fixture
+def no_environment_built(monkeypatch):
+    """Any attempt to build a DSPy version's environment fails the test (instead of a long pip install)."""
+
+    def refuse(root, needs):
+        raise AssertionError(f"an environment would be built at {root}")
+
+    monkeypatch.setattr(migration_envs, "build", refuse)
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
         (["--versions", "3.x"], "'3.x' is not a DSPy version"),
+        (["--versions", ""], "no DSPy versions given"),
+        (["--versions", " , "], "no DSPy versions given"),
         (["--program", "nocolon"], "--program 'nocolon' is not MODULE:ATTR"),
+        (["--program", ""], "--program '' is not MODULE:ATTR"),
+        (["--suite", ""], "--suite '' is not MODULE:ATTR"),
+        (["--with", " "], "a --with requirement is empty"),
         (["--state", "qa"], "--state 'qa' is not NAME=FILE"),
         (["--state", "qa=missing.json"], "state file missing.json does not exist"),
+        (["--state", "planner=."], "state file . is a directory"),
+        (["--state", "nosuchprog=qa.json"], "--state nosuchprog: plancoder.migration_roles:programs has no program"),
     ],
 )
-def test_bad_cli_input_is_one_line_and_writes_nothing(args, says, user_program, run_main):
-    code, err = run_main("migrate-check", "--versions", "current", *args, "--out", "r.json")
+def test_bad_cli_input_is_one_line_and_writes_nothing(args, says, user_program, run_main, no_environment_built):
+    code, err = run_main("migrate-check", "--versions", "current", "--limit", "0", *args, "--out", "r.json")
     assert code == 1 and err.startswith(f"error: {says}") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "(fix: " in err
     assert not (user_program / "r.json").exists()
+
+
+def test_a_state_for_a_program_the_check_does_not_have_lists_the_ones_it_has(user_program, run_main):
+    args = ["--program", "userprog:program", "--versions", "current", "--limit", "0", "--out", "r.json"]
+    code, err = run_main("migrate-check", *args, "--state", "qa=qa.json", "--state", "nope=qa.json")
+    assert code == 1 and err.strip() == (
+        "error: --state nope: userprog:program has no program of that name (fix: name one of its programs: cot, qa)"
+    )
+    assert not (user_program / "r.json").exists()
+
+
+def test_a_version_s_probe_reports_a_state_for_a_program_it_does_not_have():
+    import dspy
+
+    from plancoder.migration_probe import load_states
+
+    found = load_states({"qa": dspy.Predict("question -> answer")}, {"nope": ["/x/s.json"]})
+    assert found == {"nope:s.json": {"ok": False, "error": "no program named 'nope' (there are: qa)"}}
+
+
+@pytest.mark.parametrize(
+    ("out", "says"),
+    [
+        ("r.html", "--out r.html ends in .html, the name of the HTML page written beside the report"),
+        ("R.HTML", "--out R.HTML ends in .html"),
+        ("", "--out is empty or names a directory"),
+        ("eval", "--out: eval is a directory"),
+    ],
+)
+def test_an_out_that_is_no_report_file_is_refused_before_anything_is_written(
+    out, says, user_program, run_main, no_environment_built
+):
+    (user_program / "eval").mkdir()
+    before = sorted(user_program.rglob("*"))
+    code, err = run_main("migrate-check", "--versions", "current", "--limit", "0", "--out", out)
+    assert code == 1 and err.startswith(f"error: {says}") and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err and "(fix: give the " in err
+    assert sorted(user_program.rglob("*")) == before
 
 
 def test_the_probe_runs_in_process_too_and_writes_its_result_whole(user_program):

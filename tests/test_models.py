@@ -14,6 +14,8 @@ def test_resolution_order_is_argument_then_env_then_config(settings):
     assert resolve_spec("coder", settings, {}) == "local/qwen2.5-coder-1.5b"
     assert resolve_spec("coder", settings, env) == "local/qwen2.5-coder-0.5b"
     assert resolve_spec("coder", settings, env, "openai/gpt-4o-mini") == "openai/gpt-4o-mini"
+    with pytest.raises(UnknownModelError, match="model spec '' is not 'provider/model'"):
+        resolve_spec("coder", settings, env, "")  # --model "": a mistake, not the configured model
 
 
 def test_unknown_local_model_lists_the_known_ones():

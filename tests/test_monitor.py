@@ -361,8 +361,9 @@ def write_inputs(folder):
     return ["--rules", str(rules), "--baseline", str(baseline)]
 
 
-def test_cli_alerts_text_and_json(tmp_path):
-    result = runner.invoke(cli.app, ["alerts", "--baseline", str(tmp_path / "none.json")])
+def test_cli_alerts_text_and_json(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no eval/baseline.json here: the default baseline may be missing
+    result = runner.invoke(cli.app, ["alerts"])
     assert result.exit_code == 0, result.output
     assert (
         result.stdout == "no active alerts\n" and "note: coder_latency_p95: no latency_s.p95 baseline" in result.stderr
@@ -377,7 +378,7 @@ def test_cli_alerts_text_and_json(tmp_path):
     assert (alert["name"], alert["state"], alert["calls"]) == ("coder_errors", "firing", 5)
 
 
-def test_cli_alerts_judge_the_queue_in_the_database_not_this_process(tmp_path):
+def test_cli_alerts_judge_the_queue_in_the_database_not_this_process(tmp_path, monkeypatch):
     """A review queue filled by other processes (the service, earlier commands) still trips queue_growth."""
     import os
 
@@ -390,7 +391,8 @@ def test_cli_alerts_judge_the_queue_in_the_database_not_this_process(tmp_path):
     monitor.metrics.cache_clear()  # as in a fresh `plancoder alerts` process
     rules = tmp_path / "queue.yaml"
     rules.write_text("- {name: queue, role: any, kind: queue_growth, threshold: 2, severity: warning}\n")
-    result = runner.invoke(cli.app, ["alerts", "--rules", str(rules), "--baseline", str(tmp_path / "none.json")])
+    monkeypatch.chdir(tmp_path)  # no eval/baseline.json
+    result = runner.invoke(cli.app, ["alerts", "--rules", str(rules)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("warning  queue (any): 3 vs threshold 2")
 
@@ -406,7 +408,53 @@ def test_cli_alerts_bad_rules_file_is_one_line_and_exit_1(tmp_path, run_main):
     rules.write_text(RULE + ", colour: red}")
     code, err = run_main("alerts", "--rules", str(rules))
     assert code == 1
-    assert err == f"error: {rules}: rule 'slow': unknown key 'colour' (fix: fix or remove that key)\n"
+    assert err == f"error: {rules}: rule 'slow': unknown key 'colour' (fix: remove that key: a rule has only {KEYS})\n"
+
+
+KEYS = "name, role, kind, window, min_calls, threshold, severity"
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("- {name: slow, kind: error_rate, threshold: 0.1}", "add that key: every rule needs name, role, kind"),
+        (RULE + ", colour: red}", f"remove that key: a rule has only {KEYS}"),
+        (RULE + ", min_calls: -1}", "correct that value"),
+    ],
+)
+def test_a_bad_rule_s_fix_says_to_add_remove_or_correct_the_key(tmp_path, text, fix):
+    path = tmp_path / "rules.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_rules(path)
+    assert caught.value.fix == fix
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "does not exist (fix: give an existing file, such as the eval/baseline.json"),
+        ("{", "cannot read the baseline"),
+        ("[" * 100_000, "it is nested too deeply"),
+        ("[1, 2]", "is not an evaluation's baseline: it is not a JSON object"),
+        ("{}", "is not an evaluation's baseline: it has no coder or planner section"),
+        ('{"coder": 5}', "is not an evaluation's baseline: its coder section has no totals"),
+    ],
+)
+def test_a_baseline_named_with_baseline_must_be_one(tmp_path, run_main, content, problem):
+    named = tmp_path / "nope.json"
+    if content is not None:
+        named.write_text(content)
+    code, err = run_main("alerts", "--baseline", str(named))
+    assert code == 1 and err.startswith("error: ") and problem in err and err.count("\n") == 1
+
+
+def test_a_good_named_baseline_and_a_missing_default_one_are_used(tmp_path, run_main, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # eval/baseline.json does not exist: rules that need it are noted, not an error
+    assert run_main("alerts", stream="out") == (0, "no active alerts\n")
+    assert run_main("alerts", *write_inputs(tmp_path), stream="out") == (0, "no active alerts\n")
+    code, err = run_main("alerts", "--baseline", "eval/baseline.json")  # named, though it is the default path
+    assert code == 1 and "the baseline eval/baseline.json does not exist" in err
 
 
 def test_showing_the_alerts_does_not_use_up_their_notification(monkeypatch):

@@ -93,12 +93,35 @@ def test_the_release_commands_promote_roll_out_and_roll_back(runtime, config):
         (["rollout", "--role", "coder", "--percent", "150"], "error: --percent must be between 0 and 100, got 150"),
         (["programs", "show", "coder", "v9"], "error: coder has no version 'v9'"),
         (["programs", "rollback", "coder"], "error: coder production is already baseline"),
+        (["programs", "list", "--role", ""], "error: role '' has no optimizable program (fix: use planner or coder)"),
         (["eval", "--role", "planner", "--version", "v4"], "error: planner has no version 'v4'"),
     ],
 )
 def test_release_commands_reject_bad_input_with_one_line(config, run_main, args, message):
     code, err = run_main(*args, "--config", str(config))
     assert code == 1 and err.startswith(message)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rollout", "--role", "coder", "--percent", "10", "--by", ""],
+        ["rollback", "--role", "coder", "--by", ""],
+        ["programs", "rollback", "coder"],  # already at the baseline
+    ],
+)
+def test_a_refused_change_leaves_no_lock_file(config, data_home, tmp_path, run_main, args):
+    code, _ = run_main(*args, "--config", str(config))
+    assert code == 1 and not list(tmp_path.rglob("*.lock"))
+
+
+def test_the_baseline_that_show_suggests_can_be_promoted(config, data_home, run_main):
+    code, err = run_main("programs", "show", "coder", "nope", "--config", str(config))
+    assert code == 1 and "(fix: use baseline or v1, v2, ...)" in err
+    code, out = run_main(
+        "programs", "promote", "coder", "baseline", "--by", "ann", "--config", str(config), stream="out"
+    )
+    assert (code, out) == (0, "coder production: baseline\n")  # no optimizer run saved one: the built-in baseline
 
 
 def test_the_served_version_s_budget_headroom_is_exported(runtime):

@@ -47,6 +47,14 @@ def test_promote_is_idempotent_and_rollback_restores_the_previous_version(regist
         registry.rollback(by="cid")
 
 
+def test_the_baseline_is_promoted_back_even_when_no_run_saved_it(tmp_path):
+    registry = Registry(tmp_path, "coder")  # no baseline file: it is what the code builds
+    registry.save(program("one"), {})
+    registry.promote("v1", by="ann")
+    assert registry.promote(BASELINE, by="bob")["production"] == BASELINE
+    assert registry.rollback(by="cid")["production"] == "v1"
+
+
 def test_a_state_saved_by_another_dspy_minor_version_is_refused_with_what_to_do(registry, tmp_path):
     path = tmp_path / "planner" / "versions" / "baseline.json"
     data = json.loads(path.read_text())

@@ -219,10 +219,6 @@ def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(in_ca
     bad = tmp_path / "plan.json"
     bad.write_text(json.dumps(cyclic))
     assert "violations" in str(cli("review", "edit", "1", "--file", str(bad)).exception)
-    bad.write_text(json.dumps({"steps": [{"id": "a", "title": "Add it", "acceptance": "flag parsed"}]}))
-    assert "is edited" in cli("review", "edit", "1", "--file", str(bad)).output
-    assert json.loads(cli("review", "show", "1").output)["shipped"]["plan"]["steps"][0]["title"] == "Add it"
-    assert "#1     planner  edited" in cli("review", "list", "--status", "edited").output
     steps = [
         {"id": f"s{n}", "title": f"Step {n}", "acceptance": "done", "depends_on": [f"s{n - 1}"]} for n in range(1, 14)
     ]
@@ -236,6 +232,12 @@ def test_an_invalid_plan_waits_for_review_and_an_edit_must_be_a_valid_plan(in_ca
     ]:
         bad.write_text(json.dumps(plan))
         assert refusal in str(cli("review", "edit", "1", "--file", str(bad)).exception)
+    bad.write_text(json.dumps({"steps": [{"id": "a", "title": "Add it", "acceptance": "flag parsed"}]}))
+    assert "is edited" in cli("review", "edit", "1", "--file", str(bad)).output
+    assert json.loads(cli("review", "show", "1").output)["shipped"]["plan"]["steps"][0]["title"] == "Add it"
+    assert "#1     planner  edited" in cli("review", "list", "--status", "edited").output
+    again = str(cli("review", "edit", "1", "--file", str(bad)).exception)
+    assert "is already edited" in again and again.endswith("its plan is in `plancoder review show 1`)")
 
 
 @pytest.mark.article("VII")
@@ -285,3 +287,64 @@ def test_the_role_flows_hold_every_output_under_its_threshold(data_home, tmp_pat
 
 def test_ci_runs_the_queue_against_postgresql_too():
     assert os.environ.get("CI") != "true" or PG_ENV in os.environ, f".ci/run must start PostgreSQL and set {PG_ENV}"
+
+
+def _enqueue_in(data_home, role, inputs):
+    """An item in the data directory's queue, as ``plancoder fix`` or ``plan`` leaves one; its id."""
+    from plancoder.reviewing import queue_for
+    from plancoder.runtime import build_runtime
+
+    output = {"passed": False, "plan": None, "valid": False, "violations": [], "attempts": 1, "feedback": []}
+    return queue_for(build_runtime(None, {})).enqueue(role, "held", inputs, output, 0.2)
+
+
+@pytest.mark.parametrize(
+    ("plan", "outcome"),
+    [
+        ([{"id": "s1", "title": "Add the flag", "acceptance": "flag parsed"}], None),  # a bare list is a plan
+        (
+            [{"id": "s1", "title": "T", "depends-on": []}],
+            "error: the edited plan has an unknown key 'depends-on' in steps.0 "
+            "(fix: use only id, title, detail, depends_on, acceptance, files in a step)\n",
+        ),
+        (
+            {"steps": [{"id": "s1", "title": "T"}], "goal": "x"},
+            "error: the edited plan has an unknown key 'goal' "
+            "(fix: use only steps at the top level (or give a bare list of steps))\n",
+        ),
+    ],
+)
+def test_a_plan_edit_may_be_a_bare_list_and_an_unknown_key_names_the_keys_allowed_there(
+    data_home, tmp_path, run_main, plan, outcome
+):
+    item_id = _enqueue_in(data_home, "planner", {"task": "Add a --verbose flag", "context": ""})
+    edited = tmp_path / "plan.json"
+    edited.write_text(json.dumps(plan))
+    code, err = run_main("review", "edit", str(item_id), "--file", str(edited), stream="err")
+    if outcome is None:
+        assert code is None or code == 0, err
+        assert json.loads(cli("review", "show", str(item_id)).output)["shipped"]["plan"]["steps"][0]["id"] == "s1"
+    else:
+        assert (code, err) == (1, outcome)
+
+
+@pytest.mark.parametrize(
+    ("decision", "fix"),
+    [
+        ("reject", "only pending items can be edited; run `plancoder fix` again for a new review item"),
+        ("approve", "only pending items can be edited; ship it with `plancoder review apply 1`"),
+    ],
+)
+def test_editing_a_decided_item_is_refused_before_its_tests_run(
+    data_home, calc_project, tmp_path, run_main, decision, fix
+):
+    from buggy_calc import BUGGY, TEST_CMD
+
+    inputs = {"project": str(calc_project), "file": "calc.py", "test_cmd": TEST_CMD, "task": ""}
+    item_id = _enqueue_in(data_home, "coder", inputs)
+    assert cli("review", decision, str(item_id), "--by", "bob").exit_code == 0
+    still_buggy = tmp_path / "fixed.py"
+    still_buggy.write_text(BUGGY)  # its tests would fail: the refusal must come first, whatever the file
+    status = review.DECISIONS[decision]
+    code, err = run_main("review", "edit", str(item_id), "--file", str(still_buggy), stream="err")
+    assert (code, err) == (1, f"error: review item 1 is already {status} (by bob) (fix: {fix})\n")

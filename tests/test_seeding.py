@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -100,5 +101,7 @@ def test_a_file_that_is_not_python_is_named(project):
 
 def test_failing_baseline_is_refused(project):
     (project / "mod.py").write_text(MODULE.replace("return low", "return high", 1))
-    with pytest.raises(PlancoderError, match="do not pass on the unmodified code"):
+    with pytest.raises(PlancoderError, match="do not pass on the unmodified code") as refused:
         seed_bugs(project, project, CMD)
+    assert "\n" not in refused.value.problem
+    assert re.search(r"\(exit 1\): .*1 failed", refused.value.problem)

@@ -83,8 +83,12 @@ def test_an_unreadable_suite_is_a_clear_error(tmp_path):
     with pytest.raises(PlancoderError, match="has no bugs"):
         load_bugs(tmp_path / "empty.json")
     (tmp_path / "numbers.json").write_text('{"bugs": [1, 2]}')
-    with pytest.raises(PlancoderError, match="'bugs' is not a list of objects"):
+    with pytest.raises(PlancoderError, match="it is not an object with a 'bugs' list of objects"):
         load_bugs(tmp_path / "numbers.json")
+    for content, reason in [("null", "not an object with a 'bugs' list"), ("[" * 100_000, "nested too deeply")]:
+        (tmp_path / "odd.json").write_text(content)
+        with pytest.raises(PlancoderError, match=reason):
+            load_bugs(tmp_path / "odd.json")
     (tmp_path / "partial.json").write_text('{"bugs": [{"id": "a", "file": "m.py", "patch": "", "module": "m"}]}')
     with pytest.raises(PlancoderError, match=r"entry 1 of bug suite .* lacks test_cmd, buggy_source \(fix"):
         load_bugs(tmp_path / "partial.json")

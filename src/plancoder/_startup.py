@@ -4,7 +4,8 @@
   wait on retries; ``LITELLM_LOCAL_MODEL_COST_MAP=True`` makes them use the bundled copy.
 - DSPy reads ``DSPY_CACHEDIR`` at import (3.0.x creates it then): point it into the data directory
   so nothing lands in ``~/.dspy_cache``.
-- MLflow writes a telemetry file on first import unless told not to.
+- MLflow writes a telemetry file on first import unless told not to, and prints its INFO lines ("Creating
+  initial MLflow database tables") and download progress bars among a command's own output.
 
 Only defaults are set: a value the user exported wins. Nothing is created on disk here.
 """
@@ -16,6 +17,8 @@ from plancoder.home import data_dir
 ENV_DEFAULTS = {
     "LITELLM_LOCAL_MODEL_COST_MAP": "True",
     "MLFLOW_DISABLE_TELEMETRY": "true",
+    "MLFLOW_LOGGING_LEVEL": "WARNING",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
 }
 
 

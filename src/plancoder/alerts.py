@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from plancoder import monitor
 from plancoder.config import describe_error
 from plancoder.errors import ConfigError
+from plancoder.json_files import read_json, reason
 from plancoder.monitor import Observation
 from plancoder.stats import mean_interval
 from plancoder.yaml_files import read_yaml
@@ -196,19 +197,54 @@ def _rule(source: Path | Traversable, number: int, item: object) -> Rule:
     try:
         return Rule.model_validate(item)
     except ValidationError as error:
-        raise ConfigError(f"{source}: {label}: {describe_error(error)}", "fix or remove that key") from None
+        raise ConfigError(f"{source}: {label}: {describe_error(error)}", _rule_fix(error)) from None
 
 
-def load_baselines(path: Path) -> dict[str, dict[str, float]]:
-    """Each role's baseline values from an evaluation's baseline.json; no file, no baselines."""
+def _rule_fix(error: ValidationError) -> str:
+    """What to do about a rule's first problem: add a missing key, remove an unknown one, else fix the value."""
+    kind = error.errors()[0]["type"]
+    if kind == "missing":
+        required = [name for name, field in Rule.model_fields.items() if field.is_required()]
+        return f"add that key: every rule needs {', '.join(required)}"
+    if kind == "extra_forbidden":
+        return f"remove that key: a rule has only {', '.join(Rule.model_fields)}"
+    return "correct that value"
+
+
+BASELINE_FIX = "give the baseline.json written by `plancoder eval --baseline`"
+DEFAULT_BASELINE = Path("eval/baseline.json")
+"""Where ``plancoder eval --baseline`` writes; read when it exists, for the rules that compare with a baseline."""
+
+
+def load_baselines(path: Path, required: bool = False) -> dict[str, dict[str, float]]:
+    """Each role's baseline values from an evaluation's baseline.json. No file, no baselines, unless the file
+    is ``required`` (named by the user): then a missing file or one without a role's section is an error."""
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
+        report = read_json(path)
     except FileNotFoundError:
+        if required:
+            fix = f"give an existing file, such as the {DEFAULT_BASELINE} that `plancoder eval --baseline` writes"
+            raise ConfigError(f"the baseline {path} does not exist", fix) from None
         return {}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        fix = "give the baseline.json written by `plancoder eval --baseline`"
-        raise ConfigError(f"cannot read the baseline {path}: {error}", fix) from None
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"cannot read the baseline {path}: {reason(error)}", BASELINE_FIX) from None
+    if required and (problem := _shape_problem(report)):
+        raise ConfigError(f"the baseline {path} is not an evaluation's baseline: {problem}", BASELINE_FIX)
     return baseline_values(report)
+
+
+def _shape_problem(report: object) -> str:
+    """What keeps ``report`` from being a baseline.json (an object of role sections, each with totals); "" if none."""
+    if not isinstance(report, dict):
+        return "it is not a JSON object"
+    sections = [role for role in ("coder", "planner") if role in report]
+    if not sections:
+        return "it has no coder or planner section"
+    for role in sections:
+        section = report[role]
+        if not isinstance(section, dict) or not isinstance(section.get("totals"), dict):
+            return f"its {role} section has no totals"
+    return ""
 
 
 def baseline_values(report: object) -> dict[str, dict[str, float]]:

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from plancoder.errors import PlancoderError
+
 TEMP_SUFFIX = ".tmp"
 
 
@@ -20,6 +22,7 @@ def unfinished_writes(target: Path) -> list[Path]:
 @contextlib.contextmanager
 def atomic_writer(target: Path) -> Iterator[BinaryIO]:
     """Yield a binary file that replaces ``target`` only when the block finishes without error."""
+    target = writable_file(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     os.chmod(tmp_name, _mode_for(target))
@@ -33,6 +36,15 @@ def atomic_writer(target: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def writable_file(target: Path) -> Path:
+    """The file a write to ``target`` replaces: a link's target (the rename would replace the link itself),
+    never a device, pipe or directory (renaming over ``--out /dev/null`` as root replaced the device)."""
+    resolved = target.resolve() if target.is_symlink() else target
+    if resolved.exists() and not resolved.is_file():
+        raise PlancoderError(f"{target} is not a regular file", "give the path of a file to write")
+    return resolved
 
 
 def _mode_for(target: Path) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from plancoder.errors import PlancoderError, as_user_error
-from plancoder.home import blamed_on_data_dir, check_data_dir_path, data_dir, make_writable_dir
+from plancoder.home import blamed_on_data_dir, check_can_hold_files, check_data_dir_path, data_dir
 
 if TYPE_CHECKING:
     from plancoder.runtime import Runtime
@@ -86,12 +86,12 @@ def smoke(
 
 
 def _writable_dir(path: Path, option: str) -> None:
-    """Create ``path`` if needed; a clear error when it cannot hold files."""
+    """A clear error when ``path`` cannot hold files (it is made when the command writes)."""
     try:
-        make_writable_dir(path)
+        check_can_hold_files(path)
     except OSError as error:
         raise PlancoderError(
-            f"{option} {path} cannot hold files: {error.strerror}", "give a writable directory"
+            f"{option} {path} cannot hold files: {error.strerror} ({error.filename})", "give a writable directory"
         ) from None
 
 
@@ -304,6 +304,8 @@ def seed_bugs(
         raise PlancoderError(f"{src} does not exist", "give a file or directory inside the project")
     _writable_dir(out, "--out")  # before the seeding's minutes of test runs, not after
     bugs = find_bugs(project.resolve(), src, test_cmd, per_file, seed, progress=lambda line: typer.echo(line, err=True))
+    if not bugs:
+        raise PlancoderError(f"the tests caught none of the bugs seeded into {src}", "give a --test-cmd that tests it")
     root = str(project.resolve())
     suite = {"version": 1, "seed": seed, "per_file": per_file, "bugs": [b.as_dict() | {"project": root} for b in bugs]}
     path = write_suite(suite, out / "bugs.json")
@@ -331,12 +333,11 @@ def evaluate(
     config: ConfigOption = None,
 ) -> None:
     """Run a role over its suite; write eval/eval_report.json (and eval/baseline.json)."""
-    from plancoder.config import check_role
     from plancoder.evaluate import evaluate_coder, evaluate_planner, write_report
     from plancoder.planning import load_tasks
     from plancoder.suite import load_bugs
 
-    if check_role(role) not in ("coder", "planner"):
+    if role not in ("coder", "planner"):
         raise PlancoderError(f"there is no evaluation for role '{role}'", "use --role coder or --role planner")
     items = load_bugs(suite, split, limit) if role == "coder" else load_tasks(suite, split, limit)
     reports = [out_dir / "eval_report.json", *([out_dir / "baseline.json"] if baseline else [])]
@@ -424,8 +425,13 @@ def alerts_command(
         Path | None, typer.Option("--rules", help="Alert rules YAML (default: the packaged rules).")
     ] = None,
     baseline: Annotated[
-        Path, typer.Option("--baseline", help="The baseline that *_vs_baseline and score_drop rules compare with.")
-    ] = Path("eval/baseline.json"),
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="The baseline that *_vs_baseline and score_drop rules compare with (default: eval/baseline.json "
+            "when it exists).",
+        ),
+    ] = None,
     webhook: Annotated[
         str | None,
         typer.Option("--webhook", envvar="PLANCODER_ALERT_WEBHOOK", help="POST each fired or resolved alert as JSON."),
@@ -435,10 +441,18 @@ def alerts_command(
     as_json: JsonOption = False,
 ) -> None:
     """Evaluate the alert rules over the recorded role calls (and roll back a failing rollout); print the alerts."""
-    from plancoder.alerts import NO_BASELINE, check_alerts, load_baselines, load_rules, prometheus_rules
+    from plancoder.alerts import (
+        DEFAULT_BASELINE,
+        NO_BASELINE,
+        check_alerts,
+        load_baselines,
+        load_rules,
+        prometheus_rules,
+    )
     from plancoder.reviewing import export_queue_depth
 
-    checked, baselines = load_rules(rules), load_baselines(baseline)
+    # the default may be missing (no evaluation yet); a file the user names may not
+    checked, baselines = load_rules(rules), load_baselines(baseline or DEFAULT_BASELINE, required=baseline is not None)
     runtime = _runtime(config)
     _auto_rollbacks(runtime)
     if prometheus:

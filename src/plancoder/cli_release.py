@@ -69,7 +69,7 @@ def programs_list(
     from plancoder.programs import BUILT_IN, ROLE_PROGRAMS, registry_for
 
     runtime = _runtime(config)
-    for name in [_check_role(role)] if role else list(ROLE_PROGRAMS):
+    for name in list(ROLE_PROGRAMS) if role is None else [_check_role(role)]:  # --role "" is refused
         registry = registry_for(runtime, name)
         for version in registry.ids() or ["baseline"]:
             mark = "*" if version == registry.production else " "

@@ -273,7 +273,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     """Load and validate the configuration."""
     found = find_config(path, env)
     data = _merge(_defaults(), _read_toml(found) if found else {})
-    return validated(Settings, data, str(found) if found else "built-in defaults", "fix or remove that key")
+    return validated(Settings, data, str(found) if found else "built-in defaults", "correct that value")
 
 
 def validated(model: Any, data: dict[Any, Any], source: str, fix: str) -> Any:
@@ -283,6 +283,8 @@ def validated(model: Any, data: dict[Any, Any], source: str, fix: str) -> Any:
     try:
         return model.model_validate({**data, "source": source})
     except ValidationError as error:
+        kind = error.errors()[0]["type"]
+        fix = {"missing": "add that key", "extra_forbidden": "remove that key"}.get(kind, fix)
         raise ConfigError(f"{source}: {describe_error(error)}", fix) from None
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from plancoder.atomic import exclusive, write_text_atomic
-from plancoder.errors import ConfigError, PlancoderError
+from plancoder.errors import ConfigError, PlancoderError, shorten
 
 log = logging.getLogger(__name__)
 FLAG_OF = {"planner": "OPTIMIZE_PLANNER", "coder": "OPTIMIZE_CODER"}
@@ -80,7 +80,9 @@ def who(by: str | None = None) -> str:
     if by is not None and not by.strip():
         raise FlagError("--by is empty", "name who makes the change, e.g. --by ann, or leave --by out")
     if by is not None and (not by.isprintable() or len(by) > MAX_BY_CHARS):
-        raise FlagError(f"--by {by[:MAX_BY_CHARS]!r} is not a name", "give a name on one line, e.g. --by ann")
+        raise FlagError(
+            f"--by {shorten(repr(by))} is not a name", f"give a name on one line of at most {MAX_BY_CHARS} characters"
+        )
     return by or os.environ.get("USER") or os.environ.get("LOGNAME") or "unknown"
 
 
@@ -124,13 +126,13 @@ class FlagFile:
         self, role: str, change: Callable[[dict[str, Any]], dict[str, Any]], by: str | None, reason: str
     ) -> dict[str, Any]:
         """Read, change one flag, write and audit, all under one lock: two writers never undo each other."""
-        name = flag_name(role)
-        self.read()  # a flag file that cannot be read is refused before a lock file is made beside it
+        name, author = flag_name(role), who(by)
+        self.read()  # a flag file that cannot be read (or a bad --by) is refused before a lock file is made
         with exclusive(self.path):
             data = self.read()
             old = data["flags"][name]
             data["flags"][name] = new = change(old)
-            entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "by": who(by), "flag": name}
+            entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "by": author, "flag": name}
             entry |= {"old": _summary(old), "new": _summary(new), "reason": reason}
             write_text_atomic(self.path, json.dumps(data, indent=2) + "\n")
             self._audit(entry)

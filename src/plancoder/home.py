@@ -4,6 +4,7 @@ Everything plancoder generates (assembled model files, DSPy cache, stores) lives
 repository. Resolving the path does not create it.
 """
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -40,6 +41,16 @@ def make_writable_dir(path: Path) -> None:
     """Create ``path`` if needed and make (and drop) a file in it: OSError when it cannot hold files."""
     path.mkdir(parents=True, exist_ok=True)
     tempfile.TemporaryFile(dir=path).close()
+
+
+def check_can_hold_files(path: Path) -> None:
+    """OSError unless ``path`` is, or can be made, a directory this process writes into. Nothing is created:
+    a command refused after this check leaves no empty directory behind."""
+    existing = next(folder for folder in (path, *path.parents) if folder.exists())
+    if not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "a file is in the way", str(existing))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(existing))
 
 
 def ensure_data_dir() -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 
 import plancoder
 from plancoder.errors import PlancoderError
-from plancoder.migration_envs import EnvError, TargetEnv, ensure_env
+from plancoder.migration_envs import CURRENT, EnvError, TargetEnv, ensure_env
 
 DEFAULT_PROGRAM = "plancoder.migration_roles:programs"
 DEFAULT_SUITE = "plancoder.migration_roles:suite"
@@ -157,6 +157,26 @@ def request_for(check: Check) -> dict[str, Any]:
         "limit": check.limit,
         "symbols": dspy_names(files),
     }
+
+
+def program_names(check: Check) -> list[str] | None:
+    """The checked programs' names as this environment's DSPy builds them (no environment is made), or
+    None when it cannot: the program may import only under an older version, whose probe then reports
+    a state for a name it does not have."""
+    request = {"program": check.program, "suite": None, "states": {}, "limit": 0, "symbols": []}
+    found = run_probe(ensure_env(check.envs_dir, CURRENT, []), request, check.timeout_s, check.config)
+    return None if found.get("error") or found.get("import_error") else sorted(found["prompts"])
+
+
+def check_state_names(check: Check) -> None:
+    """Refuse a ``--state`` for a program the check does not have, before any environment is built."""
+    names = program_names(check) if check.states else None
+    unknown = sorted(set(check.states) - set(names)) if names is not None else []
+    if unknown:
+        raise PlancoderError(
+            f"--state {', '.join(unknown)}: {check.program} has no program of that name",
+            f"name one of its programs: {', '.join(names)}",
+        )
 
 
 def probe_version(check: Check, version: str, request: dict[str, Any]) -> dict[str, Any]:

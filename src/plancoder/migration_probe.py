@@ -108,11 +108,17 @@ def load_state(program: Any, path: str) -> dict[str, Any]:
 def load_states(programs: dict[str, Any], states: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
     """Per ``<program>:<file name>``, whether the saved state loads into that program."""
     return {
-        f"{name}:{Path(path).name}": load_state(programs[name], path)
+        f"{name}:{Path(path).name}": load_named(programs, name, path)
         for name, paths in states.items()
-        if name in programs
         for path in paths
     }
+
+
+def load_named(programs: dict[str, Any], name: str, path: str) -> dict[str, Any]:
+    """A state for a program the target does not have fails, naming those it has (never skipped silently)."""
+    if name not in programs:
+        return {"ok": False, "error": f"no program named '{name}' (there are: {', '.join(sorted(programs))})"}
+    return load_state(programs[name], path)
 
 
 def usage_tokens(usage: Any) -> int:

@@ -194,11 +194,16 @@ def build_report(results: list[dict[str, Any]], program: str, suite: str | None,
     }
 
 
+def page_path(path: Path) -> Path:
+    """Where the HTML page of the JSON report ``path`` goes: beside it, ending in ``.html``."""
+    return path.with_suffix(".html")
+
+
 def write_report(report: dict[str, Any], path: Path) -> tuple[Path, Path]:
     """``path`` (JSON) and the HTML page beside it, each written whole or not at all."""
     from plancoder.migration_page import render_page
 
     write_text_atomic(path, json.dumps(report, indent=2) + "\n")
-    page = path.with_suffix(".html")
+    page = page_path(path)
     write_text_atomic(page, render_page(report))
     return path, page

@@ -29,7 +29,8 @@ MODEL_ENV = "PLANCODER_MODEL_{role}"
 def resolve_spec(role: str, settings: Settings, env: Mapping[str, str], override: str | None = None) -> str:
     """The model spec for ``role``: argument > environment > configuration."""
     check_role(role)
-    chosen = override or env.get(MODEL_ENV.format(role=role.upper())) or getattr(settings.models, role)
+    chosen = env.get(MODEL_ENV.format(role=role.upper())) or getattr(settings.models, role)
+    chosen = chosen if override is None else override  # --model "" is a mistake, not "the default"
     return check_spec(chosen.strip())
 
 

@@ -169,8 +169,14 @@ class Registry:
         return self.aliases()["production"]
 
     def promote(self, version: str, by: str, reason: str = "") -> dict[str, Any]:
-        """Make ``version`` production; idempotent: promoting the production version changes nothing."""
-        self.get(version)  # it must exist
+        """Make ``version`` production; idempotent: promoting the production version changes nothing.
+
+        The baseline needs no saved file: it is what the code builds, and what serves as production when
+        no other version does (so ``promote ROLE baseline`` is accepted as ``programs show`` accepts it)."""
+        if version != BASELINE:
+            self.get(version)  # it must exist
+        if (aliases := self.aliases())["production"] == version:
+            return aliases  # nothing to change, so no lock file is made
         with exclusive(self.aliases_path):
             aliases = self.aliases()
             if aliases["production"] == version:
@@ -180,13 +186,22 @@ class Registry:
 
     def rollback(self, by: str, reason: str = "") -> dict[str, Any]:
         """Production goes back to the version it replaced (the baseline when there is none)."""
+        self._rollback_target(self.aliases())  # refused before the lock: no lock file is left behind
         with exclusive(self.aliases_path):
             aliases = self.aliases()
-            stack = list(aliases["previous"])
-            target = stack.pop() if stack else BASELINE
-            if target == aliases["production"]:
-                raise RegistryError(f"{self.role} production is already {target}", "there is nothing to roll back")
+            target, stack = self._rollback_target(aliases)
             return self._set_production(aliases, target, stack, by, reason or "rollback")
+
+    def _rollback_target(self, aliases: dict[str, Any]) -> tuple[str, list[str]]:
+        """The version a rollback goes back to and the stack left after it; an error when it is production."""
+        stack = list(aliases["previous"])
+        target = stack.pop() if stack else BASELINE
+        if target == aliases["production"]:
+            raise RegistryError(
+                f"{self.role} production is already {target}: there is nothing to roll back",
+                f"to serve another version, promote it: plancoder programs promote {self.role} VERSION",
+            )
+        return target, stack
 
     def _set_production(
         self, aliases: dict[str, Any], version: str, stack: list[str], by: str, reason: str

@@ -16,6 +16,7 @@ from typing import Any
 
 from plancoder.constitution import finding_lines, roman_value
 from plancoder.errors import PlancoderError
+from plancoder.json_files import read_json, reason
 from plancoder.tracking import Store, import_mlflow
 
 REGENERATE = "regenerate it with `plancoder eval`"
@@ -77,11 +78,11 @@ class Role:
 def load_report(path: Path) -> dict[str, dict[str, Any]]:
     """The role sections of an ``eval_report.json``; a missing or malformed file is a clear error."""
     try:
-        data = json.loads(path.read_text())
+        data = read_json(path)
     except OSError as error:
         raise PlancoderError(f"cannot read {path}: {error.strerror}", "run `plancoder eval` or give --input") from None
     except ValueError as error:
-        raise PlancoderError(f"{path} is not valid JSON ({error})", REGENERATE) from None
+        raise PlancoderError(f"cannot read {path}: {reason(error)}", REGENERATE) from None
     sections = {role: data[role] for role in ROLES if isinstance(data, dict) and isinstance(data.get(role), dict)}
     if not sections:
         raise PlancoderError(f"{path} has neither a coder nor a planner section", REGENERATE)

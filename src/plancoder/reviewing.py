@@ -23,7 +23,7 @@ from plancoder.fix import sandbox_limits
 from plancoder.monitor import set_queue_depth
 from plancoder.plan import Plan, Step, validate
 from plancoder.planning_run import make_planner
-from plancoder.review import SHIPPABLE, Item, ReviewError, ReviewQueue
+from plancoder.review import PENDING, SHIPPABLE, Item, ReviewError, ReviewQueue
 from plancoder.runtime import Runtime
 from plancoder.sandbox import Limits, run_tests
 from plancoder.source_files import Style, digest, read_source, write_source
@@ -41,6 +41,7 @@ def queue_for(runtime: Runtime) -> ReviewQueue:
 
 _lock = threading.Lock()
 log = logging.getLogger(__name__)
+PLAN_SHAPE = 'give the plan as JSON: {"steps": [{"id": "s1", "title": "..."}, ...]}, or a bare list of steps'
 
 
 @functools.lru_cache(maxsize=8)
@@ -125,6 +126,7 @@ def edit(runtime: Runtime, item_id: int, by: str, text: str, comment: str = "") 
     articles for a plan) before it counts."""
     queue = queue_for(runtime)
     item = queue.get(item_id)
+    _still_pending(item)  # before the tests or the validator run: a decided item cannot change
     if item.role == "coder":
         edited = {**item.output, "fixed_code": text, "passed": True}
         _tests_pass(item, text, sandbox_limits(runtime))
@@ -133,12 +135,31 @@ def edit(runtime: Runtime, item_id: int, by: str, text: str, comment: str = "") 
     return queue.decide(item_id, "edit", by, comment, edited)
 
 
-def _unknown_keys(plan: dict[str, Any]) -> str:
-    """The first key a plan has no field for (a typo such as ``depends-on`` would drop the dependencies)."""
-    unknown = [repr(key) for key in plan if key not in Plan.model_fields]
+def _still_pending(item: Item) -> None:
+    """Refuse to edit an item that was already decided (or expired), saying what can still be done with it."""
+    if item.status == PENDING:
+        return
+    by = f" (by {item.decided_by})" if item.decided_by else ""
+    if item.status not in SHIPPABLE:
+        again = "fix" if item.role == "coder" else "plan"
+        fix = f"only pending items can be edited; run `plancoder {again}` again for a new review item"
+    elif item.role == "coder":
+        fix = f"only pending items can be edited; ship it with `plancoder review apply {item.id}`"
+    else:
+        fix = f"only pending items can be edited; its plan is in `plancoder review show {item.id}`"
+    raise ReviewError(f"review item {item.id} is already {item.status}{by}", fix)
+
+
+def _unknown_key(data: Any) -> tuple[str, str]:
+    """The first key a plan has no field for (a typo such as ``depends-on`` would drop the dependencies), and
+    the fix naming the keys allowed where it is; ("", "") when there is none. ``data`` validated as a plan."""
+    plan = {"steps": data} if isinstance(data, list) else data  # a bare list of steps is the plan
+    top = f"use only {', '.join(Plan.model_fields)} at the top level (or give a bare list of steps)"
+    unknown = [(repr(key), top) for key in plan if key not in Plan.model_fields]
+    in_step = f"use only {', '.join(Step.model_fields)} in a step"
     for number, step in enumerate(plan["steps"]):
-        unknown += [f"'{key}' in steps.{number}" for key in step if key not in Step.model_fields]
-    return unknown[0] if unknown else ""
+        unknown += [(f"'{key}' in steps.{number}", in_step) for key in step if key not in Step.model_fields]
+    return unknown[0] if unknown else ("", "")
 
 
 def _valid_plan(runtime: Runtime, item: Item, text: str) -> dict[str, Any]:
@@ -148,9 +169,10 @@ def _valid_plan(runtime: Runtime, item: Item, text: str) -> dict[str, Any]:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "the file"
         why = f"{where}: {first['msg']}" + (f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else "")
-        raise ReviewError(f"the edited plan is not a plan: {why}", "give the plan as JSON") from None
-    if unknown := _unknown_keys(json.loads(text)):
-        raise ReviewError(f"the edited plan has an unknown key {unknown}", f"use only {', '.join(Step.model_fields)}")
+        raise ReviewError(f"the edited plan is not a plan: {why}", PLAN_SHAPE) from None
+    unknown, fix = _unknown_key(json.loads(text))
+    if unknown:
+        raise ReviewError(f"the edited plan has an unknown key {unknown}", fix)
     planner = make_planner(runtime)  # the configured step cap, goal rule and constitution, as a plan is judged
     problems = [v.message for v in validate(plan, planner.max_steps, planner.single_goal)]
     verdict = planner.verdict(item.input["task"], item.input.get("context", ""), plan)
