@@ -52,9 +52,14 @@ def test_already_passing_tests_say_so(in_calc_project):
 @pytest.mark.parametrize(
     ("path", "message"),
     [("missing.py", "does not exist"), ("test_calc.py", "read-only"), (".", ". is a directory"),
-     ("a" * 300 + ".py", "File name too long (fix: give a shorter path"), ("x/" * 2100 + "a.py", "File name too long")],
+     ("a" * 300 + ".py", "File name too long (fix: give a shorter path"), ("x/" * 2100 + "a.py", "File name too long"),
+     ("loop.py", "a loop of symbolic links (fix: give the file's own path"),
+     ("latin.py", "latin.py is not UTF-8 text (fix: save it as UTF-8"), ("blob.py", "blob.py is a binary file")],
 )  # fmt: skip
 def test_fix_bad_paths_are_clear_errors(in_calc_project, path, message):
+    (in_calc_project / "loop.py").symlink_to(in_calc_project / "loop.py")
+    (in_calc_project / "latin.py").write_bytes(b"x = '\xe9'\n")
+    (in_calc_project / "blob.py").write_bytes(b"x = 1\0\n")
     result = runner.invoke(cli.app, ["fix", path, "--test-cmd", TEST_CMD])
     assert result.exit_code != 0 and message in str(result.exception)
 
@@ -63,10 +68,12 @@ def test_fix_bad_paths_are_clear_errors(in_calc_project, path, message):
     ("test_cmd", "message"),
     [("  ", "the test command is empty"), ("nosuchcmd_xyz -q", "program 'nosuchcmd_xyz' is not found"),
      ("./run_tests.sh", "program './run_tests.sh' is not found"),
+     ("./not_executable.sh", "program './not_executable.sh' is not executable (fix: make it executable"),
      ("pytest 'x", "cannot be split: No closing quotation (fix: close the quote)")],
 )  # fmt: skip
 def test_a_bad_test_command_is_the_user_s_error_before_any_model_is_asked(in_calc_project, test_cmd, message):
     script = Script([])  # any model call would fail: the chain must not be reached
+    (in_calc_project / "not_executable.sh").write_text("python -m pytest -q\n")
     result = runner.invoke(cli.app, ["fix", "calc.py", "--test-cmd", test_cmd, "--model", script.spec])
     assert result.exit_code != 0 and message in str(result.exception) and script.calls == []
 

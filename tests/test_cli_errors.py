@@ -184,3 +184,27 @@ def test_an_over_long_path_is_shortened_in_its_error(tmp_path, run_main):
 def test_shorten_keeps_short_text_and_both_ends_of_long_text():
     assert shorten("abc", limit=5) == "abc"
     assert shorten("abcdefghij", limit=5) == "ab…ij"
+
+
+@pytest.mark.parametrize(
+    ("host", "taken", "message"), [("", False, "--host is empty"), ("127.0.0.1", True, "cannot listen")]
+)
+def test_the_mlflow_ui_checks_its_address_before_starting(data_home, run_main, monkeypatch, host, taken, message):
+    monkeypatch.setenv("PLANCODER_TRACKING", "on")
+    monkeypatch.setattr("subprocess.call", lambda *a, **k: pytest.fail("started a server on a bad address"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        if taken:
+            probe.listen()
+        code, err = run_main("mlflow", "ui", "--host", host, "--port", str(probe.getsockname()[1]))
+    assert code == 1 and err.startswith(f"error: {message}")  # "" would listen on every interface
+
+
+def test_a_stopped_mlflow_ui_is_an_error_and_an_ipv6_url_is_bracketed(data_home, run_main, monkeypatch):
+    monkeypatch.setenv("PLANCODER_TRACKING", "on")
+    monkeypatch.setattr(cli, "check_listenable", lambda host, port: None)
+    monkeypatch.setattr("subprocess.call", lambda *a, **k: 3)
+    code, err = run_main("mlflow", "ui", "--host", "::1", "--port", "5999")
+    assert (
+        code == 1 and "on http://[::1]:5999 (Ctrl+C" in err and "error: the MLflow UI stopped with exit code 3" in err
+    )

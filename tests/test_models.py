@@ -4,7 +4,7 @@ from dspy.utils.exceptions import AdapterParseError
 
 from plancoder.adapters import ChatOnlyAdapter
 from plancoder.config import load_settings
-from plancoder.errors import ConfigError, ModelCallError, UnknownModelError
+from plancoder.errors import ConfigError, InputError, ModelCallError, UnknownModelError
 from plancoder.models import ModelChain, ModelSwitcher, check_spec, configure_dspy, resolve_spec
 from plancoder.scripted import Script, chat_answer
 
@@ -123,8 +123,23 @@ def test_all_models_failing_raises_with_every_error():
     chain = ModelChain("planner", [first.spec, second.spec], [first.lm(), second.lm()])
     with pytest.raises(ModelCallError) as caught:
         chain.run(lambda: dspy.Predict("question -> answer")(question="q"))
-    assert "a down" in str(caught.value) and "b down" in str(caught.value)
     assert [spec for spec, _ in caught.value.failures] == [first.spec, second.spec]
+    assert "a down" in caught.value.failures[0][1] and "b down" in caught.value.failures[1][1]  # kept whole
+    assert f"{first.spec}: APIConnectionError" in str(caught.value) and "\n" not in str(caught.value)  # one line
+
+
+def test_the_user_s_input_error_stops_the_chain_at_once():
+    first, second = Script([]), Script([])
+    chain = ModelChain("coder", [first.spec, second.spec], [first.lm(), second.lm()])
+    tried = []
+
+    def tests_hang():
+        tried.append(dspy.settings.lm.model)
+        raise InputError("the tests time out before any change", "give a faster test command")
+
+    with pytest.raises(InputError, match="time out"):
+        chain.run(tests_hang)  # the next model would meet the same tests: it is not asked
+    assert len(tried) == 1
 
 
 def test_configure_dspy_keeps_the_cache_under_the_data_directory(settings, bare_home):

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from plancoder import alerts, cli, monitor
 from plancoder.alerts import Rule, baseline_values, evaluate_rule, load_baselines, load_rules, window_seconds
-from plancoder.errors import ConfigError
+from plancoder.errors import ConfigError, InputError
 from plancoder.monitor import Observation
 from plancoder.scripted import Script
 
@@ -93,6 +93,12 @@ def test_a_call_whose_every_model_fails_is_recorded_as_an_error(tmp_path):
     [seen] = monitor.load_observations(0)
     assert (seen.role, seen.ok, seen.passed, seen.tokens) == ("planner", False, False, 0)
     assert sample("plancoder_calls_total", role="planner", outcome="error") == 1
+
+
+def test_the_user_s_input_error_is_not_recorded_as_the_role_s_failure():
+    with pytest.raises(InputError), monitor.failures_observed("coder"):
+        raise InputError("the tests time out before any change", "give a faster test command")
+    assert monitor.load_observations(0) == []
 
 
 def test_a_failure_to_record_warns_and_never_raises(tmp_path, monkeypatch):

@@ -126,6 +126,11 @@ def test_plan_command_prints_a_tree_and_json(data_home):
     )
 
 
+def test_plan_json_stays_json_when_an_attempt_fails_to_parse(data_home):
+    result = runner.invoke(cli.app, ["plan", "Add a flag", "--json", "--model", Script(["no plan", PLAN_REPLY]).spec])
+    assert result.exit_code == 0 and json.loads(result.stdout)["valid"]  # DSPy 3.0 prints the failed attempt
+
+
 def test_plan_with_cycles_on_every_attempt_fails_clearly(data_home):
     result = runner.invoke(cli.app, ["plan", "Add a flag", "--model", Script([CYCLE_REPLY] * 3).spec])
     assert result.exit_code == 1

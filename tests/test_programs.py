@@ -90,6 +90,7 @@ def test_the_release_commands_promote_roll_out_and_roll_back(runtime, config):
     [
         (["optimize", "--role", "reflection"], "error: role 'reflection' has no optimizable program"),
         (["optimize", "--role", "coder", "--budget", "missing.yaml"], "error: budget file missing.yaml does not exist"),
+        (["optimize", "--role", "coder", "--out", "."], "error: --out: . is a directory"),
         (["rollout", "--role", "coder", "--percent", "150"], "error: --percent must be between 0 and 100, got 150"),
         (["programs", "show", "coder", "v9"], "error: coder has no version 'v9'"),
         (["programs", "rollback", "coder"], "error: coder production is already baseline"),
@@ -181,8 +182,9 @@ def test_optimize_goes_on_with_resume_and_says_how_after_ctrl_c(config, data_hom
     (tmp_path / "budget.yaml").write_text(f"planner:\n  {caps}coder:\n  {caps}")
     out = tmp_path / "report.json"
     args = ["optimize", "--role", "planner", "--budget", str(tmp_path / "budget.yaml"), "--out", str(out)]
-    run = CliRunner().invoke(app, [*args, "--config", str(config)])
+    run = CliRunner().invoke(app, [*args, "--resume", "--config", str(config)])  # nothing to resume yet
     assert run.exit_code == 130 and "run the same command with --resume to go on" in run.output
+    assert "no saved progress of a planner optimization: starting afresh" in run.output
     run = CliRunner().invoke(app, [*args, "--resume", "--config", str(config)])
     assert run.exit_code == 0 and f"wrote {out}" in run.output
     assert json.loads(out.read_text())["planner"]["budget"]["data"]["validation_limit"] == 2

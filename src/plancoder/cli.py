@@ -1,5 +1,6 @@
 """The ``plancoder`` command line: a thin layer over the library."""
 
+import contextlib
 import functools
 import json
 import os
@@ -148,7 +149,8 @@ def fix(
     from plancoder.fix import write_fix
 
     relative = operations.check_fix(project, str(path), test_cmd, task)
-    report, review_id = operations.fix_report(_runtime(config), project, relative, test_cmd, task, key, model)
+    with contextlib.redirect_stdout(sys.stderr):  # DSPy 3.0's BestOfN prints failed attempts: not into --json
+        report, review_id = operations.fix_report(_runtime(config), project, relative, test_cmd, task, key, model)
     if as_json:
         _print_json(operations.as_json(report, FIX_JSON_KEYS, review_id))
     else:
@@ -216,7 +218,8 @@ def plan(
     from plancoder import operations
     from plancoder.planner import Plan, render_tree
 
-    record = operations.plan(_runtime(config), task, read_context(context), key, model)
+    with contextlib.redirect_stdout(sys.stderr):  # DSPy 3.0's BestOfN prints failed attempts: not into --json
+        record = operations.plan(_runtime(config), task, read_context(context), key, model)
     if as_json:
         _print_json(record)
     else:
@@ -283,8 +286,9 @@ def mlflow_ui(
 
     runtime = _runtime(config)
     argv, env = ui_command(runtime.store, host, port)
-    typer.echo(f"MLflow UI for {runtime.store.uri} on http://{host}:{port} (Ctrl+C stops it)", err=True)
-    raise typer.Exit(subprocess.call(argv, env=env))
+    typer.echo(f"MLflow UI for {runtime.store.uri} on {listen_url(host, port)} (Ctrl+C stops it)", err=True)
+    if code := subprocess.call(argv, env=env):
+        raise PlancoderError(f"the MLflow UI stopped with exit code {code}", "see its output above")
 
 
 @app.command("seed-bugs")
@@ -483,23 +487,30 @@ def serve(
 
     from plancoder.service import check_serviceable, create_app
 
-    if host is not None and not host.strip():
-        raise PlancoderError("--host is empty", "give an interface, e.g. --host 127.0.0.1 (loopback)")
     runtime = _runtime(config)
     cfg = runtime.settings.service
+    host, port = cfg.host if host is None else host, port or cfg.port
+    url = listen_url(host, port)
     token = os.environ.get(cfg.token_env) or None
     if token is None:
         typer.echo(f"note: ${cfg.token_env} is not set, so every POST is refused", err=True)
-    host, port = host or cfg.host, port or cfg.port
-    check_listenable(host, port)
     check_serviceable(runtime)
     app_ = create_app(runtime, token, cfg.max_body_bytes)
-    typer.echo(f"plancoder on http://{host}:{port} (Ctrl+C stops it)", err=True)
+    typer.echo(f"plancoder on {url} (Ctrl+C stops it)", err=True)
     uvicorn.run(app_, host=host, port=port, log_level="warning")
 
 
+def listen_url(host: str, port: int) -> str:
+    """The URL of a server on ``host``:``port``, after a clear error when it cannot listen there (an empty host
+    would listen on every interface; a taken port made uvicorn log and exit)."""
+    if not host.strip():
+        raise PlancoderError("--host is empty", "give an interface, e.g. --host 127.0.0.1 (loopback)")
+    check_listenable(host, port)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def check_listenable(host: str, port: int) -> None:
-    """A clear error before start-up when the address is taken or not this machine's (uvicorn logs and exits 3)."""
+    """A clear error before start-up when the address is taken or not this machine's."""
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         with socket.socket(family, socket.SOCK_STREAM) as probe:

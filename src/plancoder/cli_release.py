@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from plancoder.cli import ConfigOption, JsonOption, _print_json, _runtime, app
+from plancoder.cli import ConfigOption, JsonOption, _print_json, _runtime, _writable_files, app
 from plancoder.flags import who
 
 RoleOption = Annotated[str, typer.Option("--role", help="planner or coder.")]
@@ -44,6 +44,7 @@ def optimize(
     from plancoder.programs import role_program
 
     caps = load_budgets(budget).for_role(_check_role(role))
+    _writable_files("--out", out)  # before hours of search, not after
     runtime = _runtime(config, cache=False)
     progress = functools.partial(typer.echo, err=True)
     try:

@@ -20,7 +20,7 @@ from plancoder import sandbox
 from plancoder.checks import CODER_SAYS_ITSELF, CoderOutput
 from plancoder.constitution import Constitution, finding_lines, load_constitution
 from plancoder.edits import EditError, functions, replace_function, same_code, source_lines, unified_diff
-from plancoder.errors import PlancoderError, shorten
+from plancoder.errors import InputError, shorten
 from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
 from plancoder.source_files import digest, read_source
@@ -62,7 +62,7 @@ class FixFunction(dspy.Signature):
     fixed_function: str = dspy.OutputField(desc="The complete corrected definition of that function (Python only)")
 
 
-class CoderError(PlancoderError):
+class CoderError(InputError):
     """The Coder cannot start: bad path, file or test command."""
 
 
@@ -369,14 +369,25 @@ def check_target(project: Path, file: str) -> str:
         raise CoderError(f"{file} is not a Python file", "give a .py file")
     if is_test_path(relative):
         raise CoderError(f"{file} is a test file; tests are read-only to the Coder", "give the file under test")
+    _check_parses(project / relative, file)
+    return relative
+
+
+def _check_parses(path: Path, file: str) -> None:
+    """The file to fix is Python source that parses before any change."""
     try:
-        ast.parse(read_source(project / relative)[0])
-    except (SyntaxError, UnicodeDecodeError) as error:
+        source = read_source(path)[0]
+    except UnicodeDecodeError:
+        raise CoderError(f"{file} is not UTF-8 text", "save it as UTF-8; the Coder edits Python source") from None
+    if "\0" in source:
+        raise CoderError(f"{file} is a binary file", "give the Python source file that the tests import")
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
         raise CoderError(
             f"{file} cannot be parsed before any change: {error}",
             "fix the syntax first; the Coder fixes bugs that the tests reveal",
         ) from None
-    return relative
 
 
 def _inside(project: Path, file: str) -> str:
@@ -385,10 +396,10 @@ def _inside(project: Path, file: str) -> str:
         raise CoderError("the path contains a NUL byte", "give a plain file path")
     try:
         return _relative_file(project, file)
-    except OSError as error:  # a name too long, a loop of links
-        raise CoderError(
-            f"cannot use the path {shorten(file)} in {shorten(str(project))}: {error.strerror}", "give a shorter path"
-        ) from None
+    except (OSError, RuntimeError) as error:  # a name too long; a loop of links (RuntimeError on Python 3.11)
+        why = getattr(error, "strerror", None) or "a loop of symbolic links"
+        fix = "give a shorter path" if "too long" in why else "give the file's own path"
+        raise CoderError(f"cannot use the path {shorten(file)} in {shorten(str(project))}: {why}", fix) from None
 
 
 def _relative_file(project: Path, file: str) -> str:
@@ -398,7 +409,7 @@ def _relative_file(project: Path, file: str) -> str:
     if path.is_dir():
         raise CoderError(f"{file} is a directory", "give the path of a Python file in the project")
     if not path.is_file():
-        raise CoderError(f"{file} does not exist in {project}", "give the path of a Python file in the project")
+        raise CoderError(f"{file} does not exist in {project}", f"give its path relative to the project {project}")
     try:
         return str(path.relative_to(project.resolve()))
     except ValueError:

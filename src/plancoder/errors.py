@@ -27,6 +27,17 @@ def shorten(text: str, limit: int = 120) -> str:
     return f"{text[:half]}…{text[-half:]}"
 
 
+def first_line(text: str, limit: int = 200) -> str:
+    """The first non-blank line of a (library's multi-line) message, shortened: an error stays one line."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return shorten(lines[0] if lines else text, limit)
+
+
+class InputError(PlancoderError):
+    """What the user gave (a file, a test command, a task) cannot be used: no model, and no fallback, would
+    do better, so a role call stops at once and it is not counted as the role's failure."""
+
+
 class ConfigError(PlancoderError):
     """A configuration file or value is malformed."""
 
@@ -43,7 +54,7 @@ class ModelCallError(PlancoderError):
     """Every model in a role's fallback chain failed; carries each attempt's error."""
 
     def __init__(self, role: str, failures: list[tuple[str, str]]) -> None:
-        detail = "; ".join(f"{spec}: {error}" for spec, error in failures)
+        detail = "; ".join(f"{spec}: {first_line(error)}" for spec, error in failures)
         super().__init__(
             f"every model for role '{role}' failed ({detail})",
             "check the models with `plancoder doctor` or configure another model or fallback",

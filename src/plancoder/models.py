@@ -18,7 +18,7 @@ import dspy
 from plancoder import dspy_fixes, local_lm, providers, scripted
 from plancoder.adapters import ChatOnlyAdapter
 from plancoder.config import Settings, check_role
-from plancoder.errors import ConfigError, ModelCallError, UnknownModelError
+from plancoder.errors import ConfigError, InputError, ModelCallError, UnknownModelError
 from plancoder.local_pool import ModelPool
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ class ModelChain:
             try:
                 with dspy.context(lm=lm):
                     result = call()
+            except InputError:  # the user's input: the next model would fail on it too
+                raise
             except Exception as error:  # any model failure moves on to the next model
                 failures.append((spec, f"{type(error).__name__}: {error}"))
                 log.warning("model %s failed for role %s: %s", spec, self.role, error)

@@ -24,6 +24,7 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plancoder.errors import InputError
 from plancoder.home import ensure_data_dir
 
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ def failures_observed(role: str) -> Iterator[None]:
     started = time.perf_counter()
     try:
         yield
+    except InputError:  # the user's mistake, not the role's failure
+        raise
     except Exception:
         observe(role, {"latency_s": time.perf_counter() - started}, ok=False)
         raise

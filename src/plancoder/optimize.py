@@ -320,7 +320,10 @@ def optimize_role(
     ``keep`` writes the report; the journal is removed only after it."""
     data = _splits(role, budget)
     params = _params(runtime, role, budget, data)
-    steps = Steps(progress_journal(runtime, params, budget), resume)
+    journal = progress_journal(runtime, params, budget)
+    if resume and not journal.path.exists():
+        progress(f"no saved progress of a {role.role} optimization: starting afresh")
+    steps = Steps(journal, resume)
     with tracked_run(runtime.store, role.role, f"optimize {role.role}", params) as run:
         seconds = steps.once("sample", lambda: sample_seconds(runtime, role, data["validation"][:sample]))
         budget_lines = describe(budget, role.role, len(data["train"]), len(data["validation"]), seconds)

@@ -18,7 +18,7 @@ from dspy.utils.exceptions import AdapterParseError
 
 from plancoder.checks import PlannerOutput
 from plancoder.constitution import Constitution, Verdict, load_constitution
-from plancoder.errors import PlancoderError, check_length
+from plancoder.errors import InputError, check_length
 from plancoder.guards import Channel, Guarded, Kind
 from plancoder.plan import Plan, dependency_violations, step_lines, unlinked_steps, validate, with_links
 
@@ -50,7 +50,7 @@ class LinkSteps(dspy.Signature):
     )
 
 
-class PlanError(PlancoderError):
+class PlanError(InputError):
     """The task or its context cannot be planned as given."""
 
 

@@ -182,6 +182,11 @@ def check_test_command(project: Path, test_cmd: str | Sequence[str]) -> None:
         raise PlancoderError(
             f"the test command's program '{program}' is not found", "give a command such as 'python -m pytest -q'"
         )
+    if "/" in program and not os.access(Path(project) / program, os.X_OK):
+        raise PlancoderError(
+            f"the test command's program '{program}' is not executable",
+            f"make it executable (chmod +x {program}) or run it through its interpreter, e.g. 'sh {program}'",
+        )
 
 
 def _argv(test_cmd: str | Sequence[str]) -> list[str]:
