@@ -50,3 +50,9 @@ def test_a_pipe_or_a_directory_is_never_replaced(tmp_path):
         with pytest.raises(PlancoderError, match=f"{target} is not a regular file"):
             write_text_atomic(target, "x")
     assert stat.S_ISFIFO((tmp_path / "pipe").stat().st_mode) and not list((tmp_path / "folder").iterdir())
+
+
+def test_a_loop_of_links_is_named(tmp_path):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    with pytest.raises(PlancoderError, match="loop is a loop of symbolic links"):
+        write_text_atomic(tmp_path / "loop", "x")

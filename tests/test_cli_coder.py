@@ -125,7 +125,7 @@ def test_seed_bugs_refuses_an_out_it_cannot_write_before_seeding(in_calc_project
 def test_seed_bugs_whose_tests_catch_nothing_writes_nothing(in_calc_project, tmp_path):
     out = tmp_path / "bugs"
     result = runner.invoke(cli.app, ["seed-bugs", "calc.py", "--test-cmd", "python -c pass", "--out", str(out)])
-    assert result.exit_code == 1 and "the tests caught none of the bugs seeded into calc.py" in str(result.exception)
+    assert result.exit_code == 1 and "no bug seeded into calc.py was caught by the tests" in str(result.exception)
     assert not out.exists()  # --out was checked, not made: a refused command leaves no empty directory
 
 

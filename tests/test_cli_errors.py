@@ -208,3 +208,12 @@ def test_a_stopped_mlflow_ui_is_an_error_and_an_ipv6_url_is_bracketed(data_home,
     assert (
         code == 1 and "on http://[::1]:5999 (Ctrl+C" in err and "error: the MLflow UI stopped with exit code 3" in err
     )
+
+
+def test_outputs_that_cannot_be_written_are_refused_before_any_work(tmp_path, run_main):
+    os.mkfifo(tmp_path / "pipe.html")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    code, err = run_main("report", "--input", str(tmp_path / "none.json"), "--out", str(tmp_path / "pipe.html"))
+    assert code == 1 and err.startswith(f"error: {tmp_path / 'pipe.html'} is not a regular file")  # not "cannot read"
+    code, err = run_main("eval", "--role", "planner", "--out-dir", str(tmp_path / "dangling"), "--limit", "1")
+    assert code == 1 and "cannot hold files: a file is in the way" in err and not (tmp_path / "nowhere").exists()

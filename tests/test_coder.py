@@ -4,7 +4,7 @@ from buggy_calc import BUGGY, GOOD, TEST_CMD, WRONG, fix_reply
 
 from plancoder.adapters import ChatOnlyAdapter
 from plancoder.coder import Coder, CoderError, check_target, feedback_text, pytest_counts
-from plancoder.errors import PlancoderError
+from plancoder.errors import ConfigError, PlancoderError
 from plancoder.sandbox import Limits
 from plancoder.scripted import Script, chat_answer
 
@@ -105,7 +105,7 @@ def test_react_variant_uses_tools_and_keeps_its_trajectory(calc_project):
     ("variant", "attempts", "message"), [("magic", 3, "unknown Coder variant"), ("cot", 0, "at least 1")]
 )
 def test_bad_coder_settings(variant, attempts, message):
-    with pytest.raises(CoderError, match=message):
+    with pytest.raises(ConfigError, match=message):  # a setting, not the user's input: not an InputError
         Coder(variant=variant, max_attempts=attempts)
 
 

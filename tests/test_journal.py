@@ -38,7 +38,12 @@ def test_finished_tasks_survive_and_a_line_cut_by_a_crash_is_dropped(tmp_path):
 
 
 def test_resume_with_only_another_run_s_progress_names_it_instead_of_starting_afresh(tmp_path):
-    journal(tmp_path, split="validation").start(resume=False)  # interrupted: its journal stays
+    begun = journal(tmp_path, split="validation")
+    begun.start(resume=False)
+    fresh = Journal(journal_path(tmp_path, HEAD), HEAD, others="planner-*.jsonl")
+    assert fresh.start(resume=True) == []  # the other run had finished nothing: this one starts afresh
+    fresh.finish()
+    begun.add({"id": "a", "score": 1.0})  # interrupted after a finished task: its journal stays
     other_split = Journal(journal_path(tmp_path, HEAD), HEAD, others="planner-*.jsonl")
     with pytest.raises(PlancoderError, match=r"planner-validation-v1-abc.jsonl holds another run's") as refused:
         other_split.start(resume=True)

@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from plancoder import monitor
-from plancoder.config import describe_error
+from plancoder.config import describe_error, key_fix
 from plancoder.errors import ConfigError
 from plancoder.json_files import read_json, reason
 from plancoder.monitor import Observation
@@ -201,14 +201,10 @@ def _rule(source: Path | Traversable, number: int, item: object) -> Rule:
 
 
 def _rule_fix(error: ValidationError) -> str:
-    """What to do about a rule's first problem: add a missing key, remove an unknown one, else fix the value."""
-    kind = error.errors()[0]["type"]
-    if kind == "missing":
-        required = [name for name, field in Rule.model_fields.items() if field.is_required()]
-        return f"add that key: every rule needs {', '.join(required)}"
-    if kind == "extra_forbidden":
-        return f"remove that key: a rule has only {', '.join(Rule.model_fields)}"
-    return "correct that value"
+    """What to do about a rule's first problem, naming the keys a rule needs and has."""
+    required = [name for name, field in Rule.model_fields.items() if field.is_required()]
+    needed, allowed = f": every rule needs {', '.join(required)}", f": a rule has only {', '.join(Rule.model_fields)}"
+    return key_fix(error, "correct that value", needed, allowed)
 
 
 BASELINE_FIX = "give the baseline.json written by `plancoder eval --baseline`"

@@ -41,7 +41,10 @@ def atomic_writer(target: Path) -> Iterator[BinaryIO]:
 def writable_file(target: Path) -> Path:
     """The file a write to ``target`` replaces: a link's target (the rename would replace the link itself),
     never a device, pipe or directory (renaming over ``--out /dev/null`` as root replaced the device)."""
-    resolved = target.resolve() if target.is_symlink() else target
+    try:
+        resolved = target.resolve() if target.is_symlink() else target
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError on Python 3.11)
+        raise PlancoderError(f"{target} is a loop of symbolic links", "give the path of a file to write") from None
     if resolved.exists() and not resolved.is_file():
         raise PlancoderError(f"{target} is not a regular file", "give the path of a file to write")
     return resolved

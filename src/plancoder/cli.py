@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from plancoder.atomic import writable_file
 from plancoder.errors import PlancoderError, as_user_error
 from plancoder.home import blamed_on_data_dir, check_can_hold_files, check_data_dir_path, data_dir
 
@@ -102,7 +103,7 @@ def _writable_files(option: str, *paths: Path) -> None:
     for path in paths:
         if path.is_dir():
             raise PlancoderError(f"{option}: {path} is a directory", "give the path of a file, or move that directory")
-        _writable_dir(path.parent, option)
+        _writable_dir(writable_file(path).parent, option)  # a link's target, never a device or pipe
 
 
 def _runtime(config: Path | None, cache: bool | None = None):
@@ -309,7 +310,10 @@ def seed_bugs(
     _writable_dir(out, "--out")  # before the seeding's minutes of test runs, not after
     bugs = find_bugs(project.resolve(), src, test_cmd, per_file, seed, progress=lambda line: typer.echo(line, err=True))
     if not bugs:
-        raise PlancoderError(f"the tests caught none of the bugs seeded into {src}", "give a --test-cmd that tests it")
+        raise PlancoderError(
+            f"no bug seeded into {src} was caught by the tests (none could be made, or none failed them in time)",
+            "give a --test-cmd that runs this code's tests, or another file to seed",
+        )
     root = str(project.resolve())
     suite = {"version": 1, "seed": seed, "per_file": per_file, "bugs": [b.as_dict() | {"project": root} for b in bugs]}
     path = write_suite(suite, out / "bugs.json")

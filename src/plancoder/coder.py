@@ -20,7 +20,7 @@ from plancoder import sandbox
 from plancoder.checks import CODER_SAYS_ITSELF, CoderOutput
 from plancoder.constitution import Constitution, finding_lines, load_constitution
 from plancoder.edits import EditError, functions, replace_function, same_code, source_lines, unified_diff
-from plancoder.errors import InputError, shorten
+from plancoder.errors import ConfigError, InputError, shorten
 from plancoder.guards import Guarded, Kind
 from plancoder.sandbox import Limits, TestRun, is_test_path
 from plancoder.source_files import digest, read_source
@@ -209,9 +209,9 @@ class Coder(dspy.Module):
     ) -> None:
         super().__init__()
         if variant not in ("cot", "react"):
-            raise CoderError(f"unknown Coder variant '{variant}'", "use 'cot' or 'react'")
+            raise ConfigError(f"unknown Coder variant '{variant}'", "use 'cot' or 'react'")
         if max_attempts < 1:
-            raise CoderError(f"max_attempts must be at least 1, got {max_attempts}", "use 1 or more")
+            raise ConfigError(f"max_attempts must be at least 1, got {max_attempts}", "use 1 or more")
         self.variant, self.max_attempts, self.limits = variant, max_attempts, limits or Limits()
         self.constitution = constitution or load_constitution()
         if variant == "cot":

@@ -279,13 +279,20 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
 def validated(model: Any, data: dict[Any, Any], source: str, fix: str) -> Any:
     """``model`` built from a file's data; its ``source`` field says which file, so a key of that name is refused."""
     if "source" in data:
-        raise ConfigError(f"{source}: unknown key 'source'", fix)
+        raise ConfigError(f"{source}: unknown key 'source'", "remove that key")
     try:
         return model.model_validate({**data, "source": source})
     except ValidationError as error:
-        kind = error.errors()[0]["type"]
-        fix = {"missing": "add that key", "extra_forbidden": "remove that key"}.get(kind, fix)
-        raise ConfigError(f"{source}: {describe_error(error)}", fix) from None
+        raise ConfigError(f"{source}: {describe_error(error)}", key_fix(error, fix)) from None
+
+
+def key_fix(error: ValidationError, otherwise: str, needed: str = "", allowed: str = "") -> str:
+    """What to do about a file's first problem: add a missing key, remove an unknown one (``needed`` and
+    ``allowed`` say more where a short list helps), else ``otherwise``."""
+    kind = error.errors()[0]["type"]
+    if kind == "missing":
+        return f"add that key{needed}"
+    return f"remove that key{allowed}" if kind == "extra_forbidden" else otherwise
 
 
 def describe_error(error: ValidationError) -> str:

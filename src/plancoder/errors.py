@@ -33,6 +33,12 @@ def first_line(text: str, limit: int = 200) -> str:
     return shorten(lines[0] if lines else text, limit)
 
 
+def last_line(output: str, limit: int = 200) -> str:
+    """The last line a program printed (pytest's summary: "1 failed, 3 passed in 0.12s"), for a one-line error."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return shorten(lines[-1], limit) if lines else "no output"
+
+
 class InputError(PlancoderError):
     """What the user gave (a file, a test command, a task) cannot be used: no model, and no fallback, would
     do better, so a role call stops at once and it is not counted as the role's failure."""
@@ -76,9 +82,8 @@ def as_user_error(error: Exception) -> PlancoderError:
             f"a file is not UTF-8 text ({error.reason} at byte {error.start})", "save it as UTF-8 or give another file"
         )
     if "DatabaseError" in {base.__name__ for base in type(error).__mro__}:  # SQLAlchemy's; this module imports nothing
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         return PlancoderError(
-            f"a database is busy, unreachable or damaged: {first_line}",
+            f"a database is busy, unreachable or damaged: {first_line(str(error) or type(error).__name__)}",
             "check [review] url, and review/queue.db and monitor/observations.db in the data directory",
         )
     return PlancoderError(

@@ -46,8 +46,8 @@ def make_writable_dir(path: Path) -> None:
 def check_can_hold_files(path: Path) -> None:
     """OSError unless ``path`` is, or can be made, a directory this process writes into. Nothing is created:
     a command refused after this check leaves no empty directory behind."""
-    existing = next(folder for folder in (path, *path.parents) if folder.exists())
-    if not existing.is_dir():
+    existing = next(folder for folder in (path, *path.parents) if folder.exists() or folder.is_symlink())
+    if not existing.is_dir():  # a file, or a link to nowhere (making the directory would fail on it)
         raise NotADirectoryError(errno.ENOTDIR, "a file is in the way", str(existing))
     if not os.access(existing, os.W_OK | os.X_OK):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(existing))

@@ -85,26 +85,28 @@ class Journal:
     def _refuse_other_runs(self) -> None:
         """``--resume`` finds no progress of this run but another run's: a different split, version or
         ``--limit`` names another journal, and starting afresh instead would go unnoticed."""
-        others = sorted(self.path.parent.glob(self.others)) if self.others else []
-        if others:
-            raise PlancoderError(
-                f"no saved progress for this run; {others[0]} holds another run's "
-                f"(it differs in: {', '.join(self._differ(_head(others[0])))})",
-                "run that run's command again with --resume, or drop --resume to start this one afresh",
-            )
+        for other in sorted(self.path.parent.glob(self.others)) if self.others else []:
+            if (saved := _progress_head(other)) is not None:
+                raise PlancoderError(
+                    f"no saved progress for this run; {other} holds another run's "
+                    f"(it differs in: {', '.join(self._differ(saved))})",
+                    "run that run's command again with --resume, or drop --resume to start this one afresh",
+                )
 
     def _differ(self, saved: dict[str, Any]) -> list[str]:
         current = json.loads(json.dumps(self.head, default=str))
         return [key for key in self.compared if saved.get(key) != current.get(key)]
 
 
-def _head(path: Path) -> dict[str, Any]:
-    """The head line of a journal, or nothing when it cannot be read."""
+def _progress_head(path: Path) -> dict[str, Any] | None:
+    """The head of a journal that holds finished work; None when it holds none (a run that had just begun),
+    {} when it cannot be read."""
     try:
-        head = json.loads(path.read_text(encoding="utf-8").partition("\n")[0])
+        head, _, entries = path.read_text(encoding="utf-8").partition("\n")
+        saved = json.loads(head) if entries.strip() else None
     except (OSError, ValueError):
         return {}
-    return head if isinstance(head, dict) else {}
+    return saved if saved is None or isinstance(saved, dict) else {}
 
 
 class Steps:

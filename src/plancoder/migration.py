@@ -170,7 +170,7 @@ def program_names(check: Check) -> list[str] | None:
 
 def check_state_names(check: Check) -> None:
     """Refuse a ``--state`` for a program the check does not have, before any environment is built."""
-    names = program_names(check) if check.states else None
+    names = program_names(check)
     unknown = sorted(set(check.states) - set(names)) if names is not None else []
     if unknown:
         raise PlancoderError(

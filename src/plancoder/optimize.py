@@ -159,7 +159,7 @@ class MeteredLM(dspy.LM):
         if raw:
             prompt = f"{REFLECTION_ROLE}\n\n{prompt}"
         seen = len(self.history)
-        result = super().__call__(prompt, messages=messages, **kwargs)
+        result = super().__call__(prompt=prompt, messages=messages, **kwargs)
         used = sum(int((entry.get("usage") or {}).get("total_tokens") or 0) for entry in self.history[seen:])
         if self.meter is not None:
             self.meter.reflection_tokens += used

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from plancoder.edits import EditError, replace_function
-from plancoder.errors import PlancoderError
+from plancoder.errors import PlancoderError, last_line
 from plancoder.fix import sandbox_limits
 from plancoder.monitor import set_queue_depth
 from plancoder.plan import Plan, Step, validate
@@ -188,8 +188,9 @@ def _tests_pass(item: Item, code: str, limits: Limits) -> None:
         raise ReviewError(f"the project {project} of review item {item.id} is gone", "reject the item")
     run = run_tests(project, item.input["test_cmd"], changes={item.input["file"]: code}, limits=limits)
     if not run.passed:
-        summary = (run.output.strip().splitlines() or ["no output"])[-1]
-        raise ReviewError(f"the tests fail with this code ({summary})", "correct it; it stays pending until then")
+        raise ReviewError(
+            f"the tests fail with this code ({last_line(run.output)})", "correct it; it stays pending until then"
+        )
 
 
 def shipped_code(item: Item, original: str) -> str:

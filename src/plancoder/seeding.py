@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from plancoder.errors import PlancoderError
+from plancoder.errors import PlancoderError, last_line
 from plancoder.mutations import Mutation, apply, find_mutations
 from plancoder.sandbox import Limits, TestRun, is_test_path, run_tests
 
@@ -130,15 +130,9 @@ def check_baseline(project: Path, test_cmd: str) -> None:
     run = run_tests(project, test_cmd, limits=SEED_LIMITS)
     if not run.passed:
         raise PlancoderError(
-            f"the tests do not pass on the unmodified code (exit {run.returncode}): {_last_line(run.output)}",
+            f"the tests do not pass on the unmodified code (exit {run.returncode}): {last_line(run.output)}",
             "seed bugs only into code whose tests pass; check --test-cmd",
         )
-
-
-def _last_line(output: str) -> str:
-    """The last line a test run printed (pytest's summary: "1 failed, 3 passed in 0.12s"), for a one-line error."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else "no output"
 
 
 def seed_bugs(

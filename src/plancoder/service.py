@@ -48,7 +48,8 @@ class PlanRequest(_Body):
 
 
 class FixRequest(_Body):
-    """The path, test command and task are checked as ``plancoder fix`` checks them (``check_fix``: a 400)."""
+    """The path (once given), test command and task are checked as ``plancoder fix`` checks them (``check_fix``:
+    a 400); an empty ``project`` or ``file`` is a 422 like any missing field."""
 
     project: str = Field(min_length=1, description="Project root on this machine.")
     file: str = Field(min_length=1, description="The file to fix, relative to the project.")
