@@ -29,14 +29,18 @@ def shorten(text: str, limit: int = 120) -> str:
 
 def first_line(text: str, limit: int = 200) -> str:
     """The first non-blank line of a (library's multi-line) message, shortened: an error stays one line."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = _lines(text)
     return shorten(lines[0] if lines else text, limit)
 
 
 def last_line(output: str, limit: int = 200) -> str:
     """The last line a program printed (pytest's summary: "1 failed, 3 passed in 0.12s"), for a one-line error."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    lines = _lines(output)
     return shorten(lines[-1], limit) if lines else "no output"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class InputError(PlancoderError):

@@ -178,11 +178,12 @@ def check_test_command(project: Path, test_cmd: str | Sequence[str]) -> None:
     """A clear error, before any run, when the user's command is empty or names a program that is not there
     (a run of it would only fail, reported as its output)."""
     program = _argv(test_cmd)[0]
-    if not ((Path(project) / program).is_file() if "/" in program else shutil.which(program, path=_search_path())):
+    path = Path(project) / program if "/" in program else None  # else looked up on the search path
+    if not (path.is_file() if path else shutil.which(program, path=_search_path())):
         raise PlancoderError(
             f"the test command's program '{program}' is not found", "give a command such as 'python -m pytest -q'"
         )
-    if "/" in program and not os.access(Path(project) / program, os.X_OK):
+    if path and not os.access(path, os.X_OK):
         raise PlancoderError(
             f"the test command's program '{program}' is not executable",
             f"make it executable (chmod +x {program}) or run it through its interpreter, e.g. 'sh {program}'",
