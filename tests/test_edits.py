@@ -1,6 +1,6 @@
 import pytest
 
-from plancoder.edits import EditError, replace_function, strip_fences, unified_diff
+from plancoder.edits import EditError, replace_function, strip_fences, target_function, unified_diff
 
 SOURCE = '''import math
 
@@ -97,3 +97,40 @@ def test_code_that_runs_on_import_is_refused_imports_are_kept():
     with pytest.raises(EditError, match="line 1 is other code"):
         replace_function(source, "f", "LIMIT = 1000\ndef f():\n    return LIMIT\n")
     assert "import math" in replace_function(source, "f", "import math\n\ndef f():\n    return math.floor(1.5)\n")
+
+
+WHOLE_CLASS = '''class Shape:
+    @staticmethod
+    def sides(kind):
+        return {"triangle": 3}.get(kind, 0)
+
+    def name(self):
+        return "polygon"
+'''
+
+
+def test_a_whole_class_for_one_method_replaces_only_the_method_that_changed():
+    result = replace_function(SOURCE, "sides", f"```python\n{WHOLE_CLASS}```")
+    assert result == SOURCE.replace('return "shape"', 'return "polygon"')
+    assert target_function(SOURCE, "`sides`", WHOLE_CLASS) == "Shape.name"
+
+
+def test_an_unchanged_whole_class_is_the_named_method_unchanged():
+    unchanged = WHOLE_CLASS.replace("polygon", "shape")
+    assert replace_function(SOURCE, "Shape.sides", unchanged) == SOURCE
+    assert target_function(SOURCE, "sides()", unchanged) == "Shape.sides"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (WHOLE_CLASS.replace("3}", "4}"), "changes in sides, name; return only one method"),
+        (WHOLE_CLASS.replace("class Shape:", "class Shape:\n    edges = 0\n"), "changes in more than `name`"),
+        (WHOLE_CLASS.split("    def name")[0].replace("sides", "name").replace("3}", "5}"), "more than `name`"),
+        (WHOLE_CLASS.replace("Shape", "Circle"), "found 0"),
+        ("class Shape:\n    edges = 3\n", "found 0"),
+    ],
+)
+def test_a_whole_class_with_more_than_one_change_is_refused(code, message):
+    with pytest.raises(EditError, match=message.replace("(", r"\(")):
+        replace_function(SOURCE, "name", code)

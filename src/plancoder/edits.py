@@ -88,13 +88,16 @@ def _resolve(name: str, new_name: str, known: dict[str, ast.AST]) -> str:
 
 def target_function(source: str, name: str, code: str) -> str:
     """The function (``name`` or ``Class.method``) that ``replace_function`` replaces; ``EditError`` if none."""
-    return _resolve(name, _new_definition(code).name, functions(_parse(source, "the original file")))
+    tree = _parse(source, "the original file")
+    name, code = _method_of_class(tree, name, code)
+    return _resolve(name, _new_definition(code).name, functions(tree))
 
 
 def replace_function(source: str, name: str, code: str) -> str:
     """``source`` with function ``name`` replaced by the definition in ``code`` (re-indented); the old
     decorators stay when the new definition has none."""
     tree = _parse(source, "the original file")
+    name, code = _method_of_class(tree, name, code)
     new = _new_definition(code)
     key = _resolve(name, new.name, functions(tree))
     old = _only_definition(key, definitions(tree)[key])
@@ -107,6 +110,55 @@ def replace_function(source: str, name: str, code: str) -> str:
     result = "".join([*lines[:first], body, *lines[old.end_lineno :]])
     _parse(result, "the file with your function")
     return result
+
+
+def _method_of_class(tree: ast.Module, name: str, code: str) -> tuple[str, str]:
+    """A whole class returned for one method becomes that method: the one whose code differs from the
+    file's (the named one when none does). Measured: the 1.5B answered with the whole class in 4 of 136
+    attempts of the test-split baseline, one of them holding the fix, refused as "found 0" functions."""
+    text = _reindent(strip_fences(code).strip("\n"), "")
+    new = _only_class(text)
+    old = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}.get(new.name) if new else None
+    if new is None or old is None or not _methods(new):
+        return name, code
+    changed = _changed_methods(old, new) or [_named_method(new, name)]
+    if len(changed) > 1 or _rest(old, changed[0].name) != _rest(new, changed[0].name):
+        where = ", ".join(m.name for m in changed) if len(changed) > 1 else f"more than `{changed[0].name}`"
+        raise EditError(f"you returned the whole class `{new.name}` with changes in {where}; return only one method")
+    method = changed[0]
+    first = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+    return f"{new.name}.{method.name}", "".join(source_lines(text)[first - 1 : method.end_lineno])
+
+
+def _only_class(text: str) -> ast.ClassDef | None:
+    """The class that ``text`` defines, if it is all ``text`` holds (imports and strings aside)."""
+    try:
+        body = ast.parse(text).body
+    except SyntaxError:
+        return None
+    classes = [node for node in body if isinstance(node, ast.ClassDef)]
+    return classes[0] if len(classes) == 1 and all(n is classes[0] or _harmless(n) for n in body) else None
+
+
+def _methods(node: ast.ClassDef) -> dict[str, Definition]:
+    return {item.name: item for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)}
+
+
+def _changed_methods(old: ast.ClassDef, new: ast.ClassDef) -> list[Definition]:
+    before = {key: ast.dump(method) for key, method in _methods(old).items()}
+    return [method for key, method in _methods(new).items() if before.get(key) != ast.dump(method)]
+
+
+def _named_method(new: ast.ClassDef, name: str) -> Definition:
+    methods = _methods(new)
+    wanted = name.strip().strip("`").removesuffix("()").rpartition(".")[2]
+    return methods.get(wanted) or next(iter(methods.values()))
+
+
+def _rest(node: ast.ClassDef, method: str) -> list[str]:
+    """The class apart from ``method``: its bases, decorators and every other statement of its body."""
+    kept = [item for item in node.body if getattr(item, "name", None) != method]
+    return [ast.dump(part) for part in (*node.bases, *node.keywords, *node.decorator_list, *kept)]
 
 
 def _only_definition(key: str, found: list[Definition]) -> Definition:
