@@ -99,14 +99,7 @@ def test_code_that_runs_on_import_is_refused_imports_are_kept():
     assert "import math" in replace_function(source, "f", "import math\n\ndef f():\n    return math.floor(1.5)\n")
 
 
-WHOLE_CLASS = '''class Shape:
-    @staticmethod
-    def sides(kind):
-        return {"triangle": 3}.get(kind, 0)
-
-    def name(self):
-        return "polygon"
-'''
+WHOLE_CLASS = SOURCE[SOURCE.index("class Shape") :].replace('"shape"', '"polygon"')  # as the 1.5B answered
 
 
 def test_a_whole_class_for_one_method_replaces_only_the_method_that_changed():
