@@ -77,13 +77,18 @@ def _harmless(node: ast.stmt) -> bool:
 
 def _resolve(name: str, new_name: str, known: dict[str, ast.AST]) -> str:
     """The key of the function to replace: the given name, or the new definition's own name."""
-    for candidate in (name.strip().strip("`").removesuffix("()"), new_name):
+    for candidate in (_bare(name), new_name):
         if candidate in known:
             return candidate
         methods = [k for k in known if k.endswith(f".{candidate}")]
         if len(methods) == 1:
             return methods[0]
     raise EditError(f"there is no function named `{name or new_name}`; functions in the file: {', '.join(known)}")
+
+
+def _bare(name: str) -> str:
+    """A function name as the model wrote it, without backticks or a call's parentheses."""
+    return name.strip().strip("`").removesuffix("()")
 
 
 def target_function(source: str, name: str, code: str) -> str:
@@ -154,8 +159,7 @@ def _methods(node: ast.ClassDef) -> dict[str, Definition]:
 
 def _named_method(new: ast.ClassDef, name: str) -> Definition:
     methods = _methods(new)
-    wanted = name.strip().strip("`").removesuffix("()").rpartition(".")[2]
-    return methods.get(wanted) or next(iter(methods.values()))
+    return methods.get(_bare(name).rpartition(".")[2]) or next(iter(methods.values()))
 
 
 def _rest(node: ast.ClassDef, method: str) -> list[str]:
