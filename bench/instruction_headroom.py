@@ -9,23 +9,28 @@ program, the totals, the latency and token ratios, and the 90 % bootstrap lower 
 candidate's per-task score gain (the release gate asks for it above 0).
 
     python bench/instruction_headroom.py --role coder --split train --limit 15 --rules rules.txt [--repeats 3]
-        [--tasks id1,id2] [--predictor NAME]
+        [--tasks id1,id2] [--predictor NAME] [--demos demos.json]
 
-``rules.txt``: one rule per line, a blank line between rule sets; without it, the role's built-in sets below.
+``rules.txt``: one rule per line, a blank line between rule sets; without it (and without ``--demos``), the
+role's built-in sets below. Each ``--demos FILE`` adds a candidate named after the file: the baseline with the
+file's demos (a JSON list of field -> value objects, as ``bench/bootstrap_demos.py`` writes) on the predictor
+(the role's only one, or ``--predictor``).
 """
 
 # plancoder must be imported before DSPy so that its environment defaults apply: keep this order.
 import argparse  # noqa: I001
 import functools
+import json
 from pathlib import Path
 
 import plancoder  # noqa: F401
+import dspy
 
 from plancoder.budget import DataLimits
 from plancoder.monitor import was_shipped
-from plancoder.programs import role_program
+from plancoder.programs import role_program, with_instructions
 from plancoder.proposer import with_rule
-from plancoder.release import BASELINE_NAME, gain_lower_bound, measure, ratios, totals
+from plancoder.release import BASELINE_NAME, gain_lower_bound, measure_programs, ratios, totals
 from plancoder.runtime import build_runtime
 
 RULES = {
@@ -68,6 +73,16 @@ def with_rules(instructions: dict[str, str], rules: list[str], predictor: str = 
     }
 
 
+def with_demos(program: dspy.Module, path: Path, predictor: str = "") -> dspy.Module:
+    """``program`` with the demos of ``path`` on ``predictor`` (or on its only predictor)."""
+    names = [name for name, _ in program.named_predictors()]
+    if predictor not in names and (predictor or len(names) > 1):
+        raise SystemExit(f"name the predictor for the demos with --predictor; the role has: {', '.join(names)}")
+    demos = [dspy.Example(**demo) for demo in json.loads(path.read_text(encoding="utf-8"))]
+    dict(program.named_predictors())[predictor or names[0]].demos = demos
+    return program
+
+
 def report(measured: dict, confidence: float = 0.9) -> None:
     """Per-task outcomes, then each program's totals, ratios and gain bound."""
     records = measured["records"]
@@ -108,14 +123,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1, help="draws of each task per program")
     parser.add_argument("--tasks", default="", help="comma-separated ids: only these tasks of the split")
     parser.add_argument("--predictor", default="", help="add the rules to this predictor only (default: every one)")
+    parser.add_argument("--demos", type=Path, action="append", default=[], help="a JSON file of demos: a candidate")
     args = parser.parse_args()
     runtime = build_runtime(args.config, cache=False)
     role = role_program(args.role)
     items = DataLimits().choose(chosen(role.items(args.split, None), args.tasks), args.limit)
-    baseline = role.instructions(role.build(runtime))
-    sets = rule_sets(args.rules, args.role)
-    candidates = {i: with_rules(baseline, rules, args.predictor) for i, rules in enumerate(sets, 1)}
-    report(measure(runtime, role, candidates, items, progress=print, repeats=args.repeats))
+    programs = {BASELINE_NAME: role.build(runtime)}
+    baseline = role.instructions(programs[BASELINE_NAME])
+    sets = rule_sets(args.rules, args.role) if args.rules or not args.demos else []
+    for number, rules in enumerate(sets, 1):
+        programs[str(number)] = with_instructions(role.build(runtime), with_rules(baseline, rules, args.predictor))
+    for path in args.demos:
+        programs[path.stem] = with_demos(role.build(runtime), path, args.predictor)
+    report(measure_programs(runtime, role, programs, items, progress=print, repeats=args.repeats))
 
 
 if __name__ == "__main__":

@@ -68,3 +68,53 @@ def test_tasks_narrow_the_split_to_the_named_ids_and_an_unknown_id_is_a_clear_er
     assert headroom.chosen(items, "") == items
     with pytest.raises(SystemExit, match="no such task in the split: zz"):
         headroom.chosen(items, "a,zz")
+
+
+def test_demos_go_on_the_named_predictor_and_an_unnamed_one_is_refused_when_there_are_several(headroom, tmp_path):
+    from plancoder.planner import Planner
+
+    demos = tmp_path / "demos.json"
+    demos.write_text(json.dumps([{"task": "Add a flag", "context": "", "plan": "{}"}]))
+    names = [name for name, _ in Planner().named_predictors()]
+    program = headroom.with_demos(Planner(), demos, names[0])
+    assert [demo.task for demo in dict(program.named_predictors())[names[0]].demos] == ["Add a flag"]
+    assert dict(program.named_predictors())[names[1]].demos == []
+    with pytest.raises(SystemExit, match="name the predictor for the demos with --predictor; the role has: "):
+        headroom.with_demos(Planner(), demos)
+
+
+def test_demos_alone_make_the_only_candidate_and_reach_the_prompt(headroom, tmp_path, monkeypatch, capsys):
+    from plancoder.scripted import Script, chat_answer
+
+    steps = [{"id": "s1", "title": "Add tests", "acceptance": "tests pass"}]
+    script = Script(lambda messages: chat_answer(plan=json.dumps({"steps": steps})))
+    monkeypatch.setenv("PLANCODER_MODEL_PLANNER", script.spec)
+    demos = tmp_path / "demos.json"
+    demos.write_text(json.dumps([{"task": "Rename the DEMO-TASK module", "context": "", "plan": "{}"}]))
+    predictor = "plan.guard.module.predictor"
+    argv = ["headroom", "--role", "planner", "--split", "validation", "--limit", "1", "--demos", str(demos)]
+    monkeypatch.setattr(sys, "argv", [*argv, "--predictor", predictor])
+    headroom.main()
+    out = capsys.readouterr().out
+    assert "on 2 programs" in out and "demos: shipped 1/1 draws of 1 tasks" in out and "\n1: " not in out
+    assert any("DEMO-TASK" in str(call["messages"]) for call in script.calls)
+
+
+@pytest.fixture(scope="module")
+def bootstrap():
+    path = BENCH.with_name("bootstrap_demos.py")
+    spec = importlib.util.spec_from_file_location("bootstrap_demos", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_bug_fixed_on_the_first_attempt_becomes_a_demo_of_what_that_attempt_saw_and_said(bootstrap):
+    bug = {"file": "calc.py", "buggy_source": "def add(a, b):\n    return a - b\n"}
+    first = {"passed": True, "reasoning": "It subtracts.", "function_name": "add", "fixed_function": "def add..."}
+    record = {"initial_output": "F\n1 failed in 0.02s\n", "history": [first]}
+    demo = bootstrap.demo_of(bug, record)
+    assert demo["code"] == bug["buggy_source"] and demo["test_output"] == "F\n1 failed in <t>s\n"
+    assert demo["feedback"] == demo["task"] == "" and demo["reasoning"] == "It subtracts."
+    assert bootstrap.demo_of(bug, record | {"history": [first | {"passed": False}, first]}) is None
+    assert bootstrap.demo_of(bug, record | {"history": []}) is None

@@ -41,14 +41,26 @@ def measure(
     record names its task and draw: the gain bound averages a task's draws first."""
     programs = {BASELINE_NAME: role.build(runtime)}
     programs |= {str(i): with_instructions(role.build(runtime), instr) for i, instr in candidates.items()}
+    return measure_programs(runtime, role, programs, items, progress, record, repeats) | {"candidates": candidates}
+
+
+def measure_programs(
+    runtime: Runtime,
+    role: RoleProgram,
+    programs: dict[str, Any],
+    items: list[dict[str, Any]],
+    progress: Callable[[str], None] = lambda _: None,
+    record: Callable[[Callable[[], dict], str], dict] = lambda run, key: run(),
+    repeats: int = 1,
+) -> dict[str, Any]:
+    """``measure`` for programs already built (``programs`` holds the baseline under ``BASELINE_NAME``)."""
     records: dict[str, list[dict[str, Any]]] = {name: [] for name in programs}
     for number, item, draw, key in draws(items, repeats):
         measured = record(functools.partial(_measure_item, runtime, role, programs, item), key)
         for name in programs:
             records[name].append(measured[name] | {"task": task_key(item, number), "draw": draw})
         progress(f"measured task {number}/{len(items)} (draw {draw}/{repeats}) on {len(programs)} programs")
-    baseline_instructions = role.instructions(programs[BASELINE_NAME])
-    return {"baseline_instructions": baseline_instructions, "candidates": candidates, "records": records}
+    return {"baseline_instructions": role.instructions(programs[BASELINE_NAME]), "records": records}
 
 
 def task_key(item: dict[str, Any], number: int) -> str:
