@@ -37,6 +37,17 @@ def demo_of(bug: dict[str, Any], record: dict[str, Any]) -> dict[str, str] | Non
     return inputs | {key: first[key] for key in ("reasoning", "function_name", "fixed_function")}
 
 
+def training_bugs(ids: str) -> list[dict[str, Any]]:
+    """The training bugs of the comma-separated ``ids``, in that order; an id not in the split is a clear error."""
+    bugs = {bug["id"]: bug for bug in load_bugs(None, "train")}
+    wanted = [i.strip() for i in ids.split(",") if i.strip()]
+    unknown = [i for i in wanted if i not in bugs]
+    if unknown or not wanted:
+        listed = ", ".join(unknown) or "(none given)"
+        raise SystemExit(f"not training bugs: {listed}; see seeded_bugs.json, split train")
+    return [bugs[i] for i in wanted]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bugs", required=True, help="comma-separated ids of training bugs")
@@ -44,13 +55,10 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=None)
     args = parser.parse_args()
     runtime, role = build_runtime(args.config, cache=False), role_program("coder")
-    wanted = [i.strip() for i in args.bugs.split(",") if i.strip()]
-    bugs = {bug["id"]: bug for bug in load_bugs(None, "train")}
     demos = []
-    for bug_id in wanted:
-        record = role.run_task(runtime, bugs[bug_id], role.build(runtime))
-        demo = demo_of(bugs[bug_id], record)
-        print(f"{bug_id}: {'demo, ' + str(sum(map(len, demo.values()))) + ' chars' if demo else 'not fixed first'}")
+    for bug in training_bugs(args.bugs):
+        demo = demo_of(bug, role.run_task(runtime, bug, role.build(runtime)))
+        print(f"{bug['id']}: {'demo, ' + str(sum(map(len, demo.values()))) + ' chars' if demo else 'not fixed first'}")
         demos += [demo] if demo else []
     write_text_atomic(args.out, json.dumps(demos, indent=1))
     print(f"{len(demos)} demos written to {args.out}")

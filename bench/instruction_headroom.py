@@ -78,9 +78,19 @@ def with_demos(program: dspy.Module, path: Path, predictor: str = "") -> dspy.Mo
     names = [name for name, _ in program.named_predictors()]
     if predictor not in names and (predictor or len(names) > 1):
         raise SystemExit(f"name the predictor for the demos with --predictor; the role has: {', '.join(names)}")
-    demos = [dspy.Example(**demo) for demo in json.loads(path.read_text(encoding="utf-8"))]
-    dict(program.named_predictors())[predictor or names[0]].demos = demos
+    dict(program.named_predictors())[predictor or names[0]].demos = [dspy.Example(**d) for d in demos_in(path)]
     return program
+
+
+def demos_in(path: Path) -> list[dict]:
+    """The demos of a JSON file: a list of field -> value objects."""
+    try:
+        demos = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"cannot read demos from {path}: {error}") from None
+    if not isinstance(demos, list) or not all(isinstance(demo, dict) for demo in demos):
+        raise SystemExit(f"{path} is not a JSON list of demos (field -> value objects); see bootstrap_demos.py")
+    return demos
 
 
 def report(measured: dict, confidence: float = 0.9) -> None:

@@ -118,3 +118,21 @@ def test_a_bug_fixed_on_the_first_attempt_becomes_a_demo_of_what_that_attempt_sa
     assert demo["feedback"] == demo["task"] == "" and demo["reasoning"] == "It subtracts."
     assert bootstrap.demo_of(bug, record | {"history": [first | {"passed": False}, first]}) is None
     assert bootstrap.demo_of(bug, record | {"history": []}) is None
+
+
+def test_demo_bugs_must_be_training_bugs(bootstrap):
+    assert [bug["id"] for bug in bootstrap.training_bugs(" union_find-dropped_return-L58 ,")] == [
+        "union_find-dropped_return-L58"
+    ]
+    with pytest.raises(SystemExit, match=r"not training bugs: nope; see seeded_bugs\.json"):
+        bootstrap.training_bugs("union_find-dropped_return-L58,nope")
+    with pytest.raises(SystemExit, match=r"not training bugs: \(none given\)"):
+        bootstrap.training_bugs(" , ")
+
+
+def test_a_demo_file_that_is_missing_or_not_a_list_of_objects_is_a_clear_error(headroom, tmp_path):
+    with pytest.raises(SystemExit, match="cannot read demos from"):
+        headroom.demos_in(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text('{"task": "x"}')
+    with pytest.raises(SystemExit, match="is not a JSON list of demos"):
+        headroom.demos_in(tmp_path / "bad.json")
