@@ -1,12 +1,14 @@
-"""Few-shot demos for the Coder, bootstrapped the way ``dspy.BootstrapFewShot`` does: from its own successes.
+"""Few-shot demos for a role, bootstrapped the way ``dspy.BootstrapFewShot`` does: from its own successes.
 
 GEPA only rewrites instructions. The other lever DSPy offers a small model is demonstrations: worked
-examples in the prompt. This runs the baseline Coder on the given training bugs (DSPy cache off) and keeps
-each bug it fixed on its first attempt as a demo: the inputs that attempt saw (the buggy file, the failing
-output as the model reads it, no feedback) and the model's own reasoning, function name and function. Prints
-each demo's size in characters (a demo's tokens are added to every call: the token cap is +25 %).
+examples in the prompt. This runs the role's baseline on the given training tasks (DSPy cache off) and keeps
+its successes as demos. Coder: each bug fixed on the first attempt, with the inputs that attempt saw (the
+buggy file, the failing output as the model reads it, no feedback) and the model's own reasoning, function
+name and function. Planner: each valid plan scoring at least ``--min-score``, with the task and context, as
+the program returned it (linked). Prints each demo's size in characters (a demo's tokens are added to every
+call: the token cap is +25 %).
 
-    python bench/bootstrap_demos.py --bugs id1,id2 --out demos.json [--config eval/runs.toml]
+    python bench/bootstrap_demos.py --role coder --tasks id1,id2 --out demos.json [--config eval/runs.toml]
 
 Then ``python bench/instruction_headroom.py --role coder --demos demos.json ...`` measures them.
 """
@@ -23,10 +25,9 @@ from plancoder.atomic import write_text_atomic
 from plancoder.coder import for_model
 from plancoder.programs import role_program
 from plancoder.runtime import build_runtime
-from plancoder.suite import load_bugs
 
 
-def demo_of(bug: dict[str, Any], record: dict[str, Any]) -> dict[str, str] | None:
+def coder_demo(bug: dict[str, Any], record: dict[str, Any], _: float) -> dict[str, str] | None:
     """The first attempt of a record as a demo, when that attempt fixed the bug; None otherwise."""
     history = record.get("history") or []
     if not history or not history[0].get("passed"):
@@ -37,28 +38,42 @@ def demo_of(bug: dict[str, Any], record: dict[str, Any]) -> dict[str, str] | Non
     return inputs | {key: first[key] for key in ("reasoning", "function_name", "fixed_function")}
 
 
-def training_bugs(ids: str) -> list[dict[str, Any]]:
-    """The training bugs of the comma-separated ``ids``, in that order; an id not in the split is a clear error."""
-    bugs = {bug["id"]: bug for bug in load_bugs(None, "train")}
+def planner_demo(task: dict[str, Any], record: dict[str, Any], min_score: float) -> dict[str, Any] | None:
+    """The plan of a record as a demo, when it is valid and scores at least ``min_score``; None otherwise."""
+    if not record.get("valid") or record.get("score", 0.0) < min_score:
+        return None
+    return {"task": task["task"], "context": task.get("context", ""), "feedback": "", "plan": record["plan"]}
+
+
+DEMO_OF = {"coder": coder_demo, "planner": planner_demo}
+
+
+def training_tasks(role: str, ids: str) -> list[dict[str, Any]]:
+    """The role's training tasks of the comma-separated ``ids``, in that order; an unknown id is a clear error."""
+    tasks = {task["id"]: task for task in role_program(role).items("train", None)}
     wanted = [i.strip() for i in ids.split(",") if i.strip()]
-    unknown = [i for i in wanted if i not in bugs]
+    unknown = [i for i in wanted if i not in tasks]
     if unknown or not wanted:
         listed = ", ".join(unknown) or "(none given)"
-        raise SystemExit(f"not training bugs: {listed}; see seeded_bugs.json, split train")
-    return [bugs[i] for i in wanted]
+        raise SystemExit(f"not training tasks of the {role}: {listed}; see the role's suite, split train")
+    return [tasks[i] for i in wanted]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bugs", required=True, help="comma-separated ids of training bugs")
+    parser.add_argument("--role", default="coder", choices=sorted(DEMO_OF))
+    parser.add_argument("--tasks", required=True, help="comma-separated ids of training bugs or tasks")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--min-score", type=float, default=0.8, help="Planner: the lowest score a demo plan may have")
     parser.add_argument("--config", type=Path, default=None)
     args = parser.parse_args()
-    runtime, role = build_runtime(args.config, cache=False), role_program("coder")
+    runtime, role = build_runtime(args.config, cache=False), role_program(args.role)
     demos = []
-    for bug in training_bugs(args.bugs):
-        demo = demo_of(bug, role.run_task(runtime, bug, role.build(runtime)))
-        print(f"{bug['id']}: {'demo, ' + str(sum(map(len, demo.values()))) + ' chars' if demo else 'not fixed first'}")
+    for task in training_tasks(args.role, args.tasks):
+        record = role.run_task(runtime, task, role.build(runtime))
+        demo = DEMO_OF[args.role](task, record, args.min_score)
+        kept = f"a demo of {len(json.dumps(demo))} chars" if demo else "no demo"
+        print(f"{task['id']}: score {record.get('score')}, {kept}")
         demos += [demo] if demo else []
     write_text_atomic(args.out, json.dumps(demos, indent=1))
     print(f"{len(demos)} demos written to {args.out}")

@@ -113,21 +113,31 @@ def test_a_bug_fixed_on_the_first_attempt_becomes_a_demo_of_what_that_attempt_sa
     bug = {"file": "calc.py", "buggy_source": "def add(a, b):\n    return a - b\n"}
     first = {"passed": True, "reasoning": "It subtracts.", "function_name": "add", "fixed_function": "def add..."}
     record = {"initial_output": "F\n1 failed in 0.02s\n", "history": [first]}
-    demo = bootstrap.demo_of(bug, record)
+    demo = bootstrap.coder_demo(bug, record, 0.8)
     assert demo["code"] == bug["buggy_source"] and demo["test_output"] == "F\n1 failed in <t>s\n"
     assert demo["feedback"] == demo["task"] == "" and demo["reasoning"] == "It subtracts."
-    assert bootstrap.demo_of(bug, record | {"history": [first | {"passed": False}, first]}) is None
-    assert bootstrap.demo_of(bug, record | {"history": []}) is None
+    assert bootstrap.coder_demo(bug, record | {"history": [first | {"passed": False}, first]}, 0.8) is None
+    assert bootstrap.coder_demo(bug, record | {"history": []}, 0.8) is None
 
 
-def test_demo_bugs_must_be_training_bugs(bootstrap):
-    assert [bug["id"] for bug in bootstrap.training_bugs(" union_find-dropped_return-L58 ,")] == [
+def test_demo_tasks_must_be_training_tasks_of_the_role(bootstrap):
+    assert [bug["id"] for bug in bootstrap.training_tasks("coder", " union_find-dropped_return-L58 ,")] == [
         "union_find-dropped_return-L58"
     ]
-    with pytest.raises(SystemExit, match=r"not training bugs: nope; see seeded_bugs\.json"):
-        bootstrap.training_bugs("union_find-dropped_return-L58,nope")
-    with pytest.raises(SystemExit, match=r"not training bugs: \(none given\)"):
-        bootstrap.training_bugs(" , ")
+    assert bootstrap.training_tasks("planner", "add-verbose-flag")[0]["split"] == "train"
+    with pytest.raises(SystemExit, match="not training tasks of the coder: nope; see the role's suite"):
+        bootstrap.training_tasks("coder", "union_find-dropped_return-L58,nope")
+    with pytest.raises(SystemExit, match=r"not training tasks of the planner: \(none given\)"):
+        bootstrap.training_tasks("planner", " , ")
+
+
+def test_a_valid_plan_scoring_high_enough_becomes_a_demo_with_its_task_and_context(bootstrap):
+    task = {"task": "Add a --verbose flag", "context": "a click CLI"}
+    record = {"valid": True, "score": 0.9, "plan": {"steps": [{"id": "s1"}]}}
+    demo = bootstrap.planner_demo(task, record, 0.8)
+    assert demo == {"task": task["task"], "context": "a click CLI", "feedback": "", "plan": record["plan"]}
+    assert bootstrap.planner_demo(task, record | {"score": 0.7}, 0.8) is None
+    assert bootstrap.planner_demo(task, record | {"valid": False}, 0.8) is None
 
 
 def test_a_demo_file_that_is_missing_or_not_a_list_of_objects_is_a_clear_error(headroom, tmp_path):
@@ -136,3 +146,17 @@ def test_a_demo_file_that_is_missing_or_not_a_list_of_objects_is_a_clear_error(h
     (tmp_path / "bad.json").write_text('{"task": "x"}')
     with pytest.raises(SystemExit, match="is not a JSON list of demos"):
         headroom.demos_in(tmp_path / "bad.json")
+
+
+def test_bootstrap_runs_the_baseline_and_writes_the_demos_it_keeps(bootstrap, tmp_path, monkeypatch, capsys):
+    from plancoder.scripted import Script, chat_answer
+
+    steps = [{"id": "s1", "title": "Add the flag with tests", "acceptance": "tests pass"}]
+    script = Script(lambda messages: chat_answer(plan=json.dumps({"steps": steps})))
+    monkeypatch.setenv("PLANCODER_MODEL_PLANNER", script.spec)
+    out = tmp_path / "demos.json"
+    argv = ["bootstrap", "--role", "planner", "--tasks", "add-verbose-flag", "--min-score", "0", "--out", str(out)]
+    monkeypatch.setattr(sys, "argv", argv)
+    bootstrap.main()
+    assert "add-verbose-flag: score " in capsys.readouterr().out
+    assert [demo["plan"]["steps"][0]["title"] for demo in json.loads(out.read_text())] == ["Add the flag with tests"]
