@@ -75,10 +75,10 @@ def with_rules(instructions: dict[str, str], rules: list[str], predictor: str = 
 
 def with_demos(program: dspy.Module, path: Path, predictor: str = "") -> dspy.Module:
     """``program`` with the demos of ``path`` on ``predictor`` (or on its only predictor)."""
-    names = [name for name, _ in program.named_predictors()]
-    if predictor not in names and (predictor or len(names) > 1):
-        raise SystemExit(f"name the predictor for the demos with --predictor; the role has: {', '.join(names)}")
-    dict(program.named_predictors())[predictor or names[0]].demos = [dspy.Example(**d) for d in demos_in(path)]
+    predictors = dict(program.named_predictors())
+    if predictor not in predictors and (predictor or len(predictors) > 1):
+        raise SystemExit(f"name the predictor for the demos with --predictor; the role has: {', '.join(predictors)}")
+    predictors[predictor or next(iter(predictors))].demos = [dspy.Example(**d) for d in demos_in(path)]
     return program
 
 
