@@ -50,6 +50,7 @@ def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
         (GOOD.split("coder:")[0], "missing key 'coder' (fix: add that key)"),
         ("planner: [1, 2", "is not valid YAML"),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, proposer: magic"), "proposer"),
+        (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, demos: -1"), "[coder.optimizer.demos] = -1"),
         ("- just a list", "must map roles to budgets"),
         (GOOD.replace("{max_latency_ratio: 1.1}", "{max_latency_ratio: 1.1, repeats: 0}"), "coder.production.repeats"),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: true"), "[coder.optimizer.max_metric_calls] = True"),

@@ -12,6 +12,7 @@ import pytest
 
 from plancoder import scripted
 from plancoder.budget import BudgetExhausted, Meter, OptimizerCaps, RoleBudget
+from plancoder.demos import Demos
 from plancoder.optimize import optimize_role
 from plancoder.programs import load_version, registry_for, role_program
 from plancoder.runtime import build_runtime
@@ -76,8 +77,10 @@ def small_suite(split, limit):
     return [{**TASK, "id": f"{split}-{i}", "split": split} for i in range(2)]
 
 
-def budget(proposer="rule", **production):
-    caps = OptimizerCaps(max_metric_calls=12, max_wall_minutes=5, max_reflection_tokens=100_000, proposer=proposer)
+def budget(proposer="rule", demos=0, **production):
+    caps = OptimizerCaps(
+        max_metric_calls=12, max_wall_minutes=5, max_reflection_tokens=100_000, proposer=proposer, demos=demos
+    )
     return RoleBudget(optimizer=caps, production=production or {})
 
 
@@ -105,6 +108,48 @@ def test_gepa_finds_the_rule_and_the_accepted_candidate_becomes_a_version(runtim
     loaded = load_version(runtime, "planner", "v1")
     assert any(RULE in p.signature.instructions for p in loaded.predictors())
     assert registry_for(runtime, "planner").ids() == ["baseline", "v1"]
+
+
+REFERENCE = {"steps": [{"id": "r1", "title": "Add the flag"}, {"id": "r2", "title": "Test it", "depends_on": ["r1"]}]}
+
+
+def labelled_suite(split, limit):
+    """The small suite, its first training task labelled with a reference plan."""
+    items = small_suite(split, limit)
+    return [{**items[0], "reference_plan": REFERENCE}, *items[1:]] if split == "train" else items
+
+
+def learner(messages):
+    """Plans with a test step when the instructions say so or a worked example precedes the task."""
+    return _plan(RULE in messages[0]["content"] or len(messages) > 2)
+
+
+@pytest.mark.article("VI")
+def test_with_demos_gepa_starts_from_the_examples_and_the_version_keeps_them(tmp_path):
+    runtime = scripted_runtime(tmp_path, Script(learner))
+    role = dataclasses.replace(role_program("planner"), items=labelled_suite)
+    section = optimize_role(runtime, role, budget(demos=1, max_latency_ratio=50.0, max_token_ratio=50.0))
+    assert section["params"]["demos"] == ["train-0"] and section["params"]["train_tasks"] == 1  # not trained on
+    demos_only = next(c for c in section["candidates"] if c["index"] == 0)
+    assert demos_only["instructions"] == section["baseline_instructions"]
+    assert all(c["totals"]["score"] > section["baseline"]["score"] for c in section["candidates"])
+    diff = section["prompt_diff"]
+    assert diff.startswith("+++ every candidate/plan.guard.module.predictor: 1 worked example(s)")
+    assert "+   train-0: Add the flag; Test it" in diff
+    predictor = dict(load_version(runtime, "planner", section["version"]).named_predictors())
+    assert predictor["plan.guard.module.predictor"].demos[0]["plan"] == REFERENCE
+    saved = registry_for(runtime, "planner").get(section["version"])
+    assert saved.demos() == {"plan.guard.module.predictor": 1} and saved.metadata["demos"] == ["train-0"]
+
+
+def test_more_demos_than_labelled_training_tasks_is_a_clear_error(runtime):
+    from plancoder.errors import ConfigError
+
+    role = dataclasses.replace(role_program("planner"), items=labelled_suite)
+    with pytest.raises(ConfigError, match=r"optimizer\.demos is 2, but only 1 of the planner's training tasks"):
+        optimize_role(runtime, role, budget(demos=2))
+    with pytest.raises(ConfigError, match="only 0 of the coder's training tasks carry a label"):
+        optimize_role(runtime, role_program("coder"), budget(demos=1))
 
 
 @pytest.mark.article("VI")
@@ -285,7 +330,7 @@ def test_a_baseline_pass_cut_short_by_a_cap_is_reported_as_partial(runtime):
     meter.metric_calls = 1  # one task ran, then the cap was reached
     assert metric(None, dspy.Prediction(stopped="wall time over 5 min")).score == 0.0
     found = {"candidates": {}, "gepa": {"val_aggregate_scores": [0.2]}, "meter": meter.as_dict()}
-    section = release(runtime, role_program("planner"), budget(), found, [{}, {}, {}], None, lambda line: None)
+    section = release(runtime, role_program("planner"), budget(), found, [{}, {}, {}], None, lambda line: None, Demos())
     assert section["baseline"]["partial"] == "1 of 3 tasks ran; the others scored 0 unrun"
 
 

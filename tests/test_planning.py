@@ -95,6 +95,25 @@ def test_loading_tasks_and_bad_files(tmp_path):
         load_tasks(path)
 
 
+def test_a_reference_plan_must_meet_its_own_task(tmp_path):
+    """A worked example shown to the model is checked like a model's plan: valid, every required step kept."""
+    steps = [{"id": "s1", "title": "Add the --verbose flag, print each file", "detail": "never rewrite the cli"}]
+    steps.append({"id": "s2", "title": "Write tests", "depends_on": ["s1"]})  # a forbidden phrase, negated: kept
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps({"tasks": [{**TASK, "reference_plan": {"steps": steps}}]}))
+    assert load_tasks(path)[0]["reference_plan"]["steps"][1]["depends_on"] == ["s1"]
+    steps[1]["depends_on"] = ["s3"]
+    path.write_text(json.dumps({"tasks": [{**TASK, "reference_plan": {"steps": steps}}]}))
+    with pytest.raises(PlancoderError, match=r"reference_plan scores 0\.40 on its own task: unknown_dependency.*fix: "):
+        load_tasks(path)
+
+
+def test_the_suite_labels_training_tasks_only_with_plans_that_meet_their_task():
+    labelled = [task for task in load_tasks() if task.get("reference_plan")]
+    assert {task["split"] for task in labelled} == {"train"} and len(labelled) >= 2
+    assert all(judge(Plan.model_validate(t["reference_plan"]), t | {"forbidden": []})[0] == 1.0 for t in labelled)
+
+
 runner = CliRunner()
 PLAN_REPLY = chat_answer(
     reasoning="flag then tests",

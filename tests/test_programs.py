@@ -72,6 +72,7 @@ def test_the_release_commands_promote_roll_out_and_roll_back(runtime, config):
     assert "* planner  v1" in listing and "  planner  baseline" in listing
     shown = json.loads(cli.invoke(app, ["programs", "show", "planner", "v1", "--config", str(config)]).output)
     assert shown["instructions"]["plan.guard.module.predictor"] == MARK
+    assert shown["demos"] == {}  # no worked examples in this version
     out = cli.invoke(app, ["rollout", "--role", "planner", "--percent", "25", "--by", "ann", "--config", str(config)])
     assert "OPTIMIZE_PLANNER: DISABLED 0% -> ENABLED 25%" in out.output
     out = cli.invoke(app, ["rollback", "--role", "planner", "--reason", "alert", "--config", str(config)])

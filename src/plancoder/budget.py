@@ -42,6 +42,12 @@ class OptimizerCaps(_Strict):
         description="rule: the reflection model adds one rule per proposal (small models manage it); "
         "rewrite: GEPA's own proposer rewrites the whole instruction (for a strong reflection model).",
     )
+    demos: int = Field(
+        default=0,
+        ge=0,
+        description="Worked examples shown to the role's main predictor before GEPA: the first N training "
+        "tasks with a label (a Planner task's reference_plan); 0: none.",
+    )
 
 
 class ProductionCaps(_Strict):

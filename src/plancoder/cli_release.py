@@ -81,11 +81,11 @@ def programs_list(
 
 @programs_app.command("show")
 def programs_show(role: str, version: str, config: ConfigOption = None) -> None:
-    """A version's metadata and its instructions per predictor."""
+    """A version's metadata, its instructions per predictor and how many worked examples each carries."""
     from plancoder.programs import saved_or_built_in
 
     saved = saved_or_built_in(_runtime(config), _check_role(role), version)
-    _print_json({"metadata": saved.metadata, "instructions": saved.instructions()})
+    _print_json({"metadata": saved.metadata, "instructions": saved.instructions(), "demos": saved.demos()})
 
 
 @programs_app.command("promote")

@@ -31,6 +31,7 @@ import dspy
 from plancoder import __version__
 from plancoder.budget import BudgetExhausted, Meter, RoleBudget, describe
 from plancoder.config import answer_settings
+from plancoder.demos import Demos, choose_demos
 from plancoder.errors import PlancoderError
 from plancoder.evaluate import data_hash
 from plancoder.journal import Journal, Steps
@@ -182,13 +183,14 @@ def reflection_lm(runtime: Runtime, meter: Meter) -> MeteredLM:
 
 
 def run_gepa(
-    runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], meter: Meter
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], meter: Meter, demos: Demos
 ) -> tuple[Any, RuleProposer | None]:
-    """GEPA over the gated role program: the compiled student (with ``detailed_results``) and the proposer."""
+    """GEPA over the gated role program (with its demos): the compiled student (with ``detailed_results``)
+    and the proposer."""
     caps = budget.optimizer
     reflection = reflection_lm(runtime, meter)
     proposer = RuleProposer(reflection) if caps.proposer == "rule" else None
-    student = Gated(role.build(runtime), role, meter)
+    student = Gated(_student(runtime, role, demos), role, meter)
     lm = runtime.switcher.chain(role.role).lms[0]
     with installed(proposer) as proposer_kwargs, no_straggler_copies(), dspy.context(lm=lm):
         gepa = dspy.GEPA(
@@ -227,17 +229,18 @@ def no_straggler_copies() -> Iterator[None]:
         ParallelExecutor.__init__ = init
 
 
-def frontier(results: Any) -> list[int]:
-    """Candidate indices on GEPA's Pareto frontier (best per validation task), seed excluded, best first."""
+def frontier(results: Any, with_seed: bool = False) -> list[int]:
+    """Candidate indices on GEPA's Pareto frontier (best per validation task), best first; the seed (index 0)
+    only ``with_seed``: a seed with demos is a candidate of its own, a bare one is the baseline."""
     best = results.per_val_instance_best_candidates
     sets = best.values() if isinstance(best, dict) else best  # a dict keyed by task in gepa >= 0.1
-    found = {index for group in sets for index in group} | {results.best_idx}
+    found = {index for group in sets for index in group} | {results.best_idx} | ({0} if with_seed else set())
     scores = results.val_aggregate_scores
-    return sorted((i for i in found if i != 0), key=lambda i: -scores[i])
+    return sorted((i for i in found if i != 0 or with_seed), key=lambda i: -scores[i])
 
 
 def search(
-    runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], steps: Steps
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], steps: Steps, demos: Demos
 ) -> dict[str, Any]:
     """GEPA under the meter with every model answer recorded; what the release and the report need of it."""
     meter = Meter(budget.optimizer)
@@ -245,13 +248,13 @@ def search(
     started = time.time()
     try:
         with recording(answers), hard_stop(budget.optimizer.max_wall_minutes * HARD_STOP_FACTOR * 60):
-            compiled, proposer = run_gepa(runtime, role, budget, data, meter)
+            compiled, proposer = run_gepa(runtime, role, budget, data, meter, demos)
     except HardStop as stop:
         why = f"{stop} (x{HARD_STOP_FACTOR} the wall cap); {meter.stopped or 'no cap reached'}"
         raise PlancoderError(why, STUCK_FIX) from None
     results = compiled.detailed_results
     return {
-        "candidates": candidate_instructions(results, frontier(results)),
+        "candidates": candidate_instructions(results, frontier(results, with_seed=bool(demos))),
         "gepa": _gepa_stats(results),
         "meter": meter.as_dict(),
         "usage": usage_since(started),
@@ -268,6 +271,7 @@ def release(
     items: list,
     steps: Steps,
     progress: Progress,
+    demos: Demos,
 ) -> dict[str, Any]:
     """Measure GEPA's frontier against the baseline and decide; with no candidate, GEPA's own baseline pass
     stands: measuring the baseline again would cost a whole validation pass (30 min for a Coder run) for nothing."""
@@ -276,7 +280,8 @@ def release(
         repeats = budget.production.repeats
         resumed = sum(steps.has(MEASURED, key) for *_, key in draws(items, repeats))
         record = functools.partial(steps.once, MEASURED)
-        measured = measure(runtime, role, candidates, items, progress, record, repeats)
+        start = functools.partial(_student, runtime, role, demos)
+        measured = measure(runtime, role, candidates, items, progress, record, repeats, start)
         return decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
     progress("GEPA found no candidate: the baseline is not measured again")
     baseline = {"tasks": len(items), "score": found["gepa"]["val_aggregate_scores"][0]}
@@ -286,6 +291,11 @@ def release(
         baseline["partial"] = f"{first_not_run - 1} of {len(items)} tasks ran; the others scored 0 unrun"
     instructions = role.instructions(role.build(runtime))
     return release_section(role.role, baseline, instructions)
+
+
+def _student(runtime: Runtime, role: RoleProgram, demos: Demos) -> Any:
+    """The program GEPA started from: the role's module with the run's demos."""
+    return demos.on(role.build(runtime))
 
 
 def candidate_instructions(results: Any, indices: list[int]) -> dict[int, dict[str, str]]:
@@ -318,8 +328,9 @@ def optimize_role(
     Each step is journaled as it ends (``plancoder.journal``), GEPA's model answers included
     (``plancoder.replay``): with ``resume``, an interrupted run of the same optimization goes on from there.
     ``keep`` writes the report; the journal is removed only after it."""
-    data = _splits(role, budget)
-    params = _params(runtime, role, budget, data)
+    demos = choose_demos(role, role.items("train", None), budget.optimizer.demos)
+    data = _splits(role, budget, demos)
+    params = _params(runtime, role, budget, data, demos)
     journal = progress_journal(runtime, params, budget)
     if resume and not journal.path.exists():
         progress(f"no saved progress of a {role.role} optimization: starting afresh")
@@ -327,14 +338,15 @@ def optimize_role(
     with tracked_run(runtime.store, role.role, f"optimize {role.role}", params) as run:
         seconds = steps.once("sample", lambda: sample_seconds(runtime, role, data["validation"][:sample]))
         budget_lines = describe(budget, role.role, len(data["train"]), len(data["validation"]), seconds)
-        for line in budget_lines:
+        for line in budget_lines + _demo_lines(demos):
             progress(line)
-        found = steps.once("gepa", lambda: search(runtime, role, budget, data, steps))
+        found = steps.once("gepa", lambda: search(runtime, role, budget, data, steps, demos))
         progress(_search_summary(found))
-        section = release(runtime, role, budget, found, data["validation"], steps, progress)
+        section = release(runtime, role, budget, found, data["validation"], steps, progress, demos)
+        section["prompt_diff"] = demos.diff() + section["prompt_diff"]
         section |= {"params": params, "budget": budget.model_dump(), "budget_in_human_units": budget_lines}
         section |= {key: found[key] for key in ("meter", "usage", "gepa", "proposals", "replayed_answers")}
-        section["version"] = steps.once("version", lambda: _save_version(runtime, role, section, params))
+        section["version"] = steps.once("version", lambda: _save_version(runtime, role, section, params, demos))
         _log_run(run, section)
     keep(section)
     steps.journal.finish()
@@ -349,12 +361,20 @@ def progress_journal(runtime: Runtime, params: dict[str, Any], budget: RoleBudge
     return Journal(runtime.home / "optimize_progress" / f"{params['role']}.jsonl", head, compared=tuple(head))
 
 
-def _splits(role: RoleProgram, budget: RoleBudget) -> dict[str, list]:
+def _splits(role: RoleProgram, budget: RoleBudget, demos: Demos) -> dict[str, list]:
+    """The tasks GEPA trains and validates on; a demo's task is not trained on (its answer is in the prompt)."""
     limits = budget.data
+    train = [item for item in role.items("train", None) if item.get("id") not in demos.tasks]
     return {
-        "train": limits.choose(role.items("train", None), limits.train_limit),
+        "train": limits.choose(train, limits.train_limit),
         "validation": limits.choose(role.items("validation", None), limits.validation_limit),
     }
+
+
+def _demo_lines(demos: Demos) -> list[str]:
+    if not demos:
+        return []
+    return [f"{len(demos.tasks)} worked example(s) on {demos.predictor} before GEPA: {', '.join(demos.tasks)}"]
 
 
 def _search_summary(found: dict[str, Any]) -> str:
@@ -370,7 +390,9 @@ def _log_run(run: Any, section: dict[str, Any]) -> None:
     section["mlflow_run_id"] = run.run_id
 
 
-def _params(runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list]) -> dict[str, Any]:
+def _params(
+    runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[str, list], demos: Demos
+) -> dict[str, Any]:
     return {
         "role": role.role,
         "models": runtime.switcher.chain(role.role).specs,
@@ -382,6 +404,8 @@ def _params(runtime: Runtime, role: RoleProgram, budget: RoleBudget, data: dict[
         "validation_hash": data_hash(data["validation"]),
         "train_tasks": len(data["train"]),
         "validation_tasks": len(data["validation"]),
+        "demos": list(demos.tasks),
+        "demos_hash": data_hash(list(demos.examples)),
     }
 
 
@@ -405,7 +429,9 @@ def _candidate_metrics(section: dict[str, Any]) -> dict[str, float]:
     return metrics
 
 
-def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], params: dict[str, Any]) -> str | None:
+def _save_version(
+    runtime: Runtime, role: RoleProgram, section: dict[str, Any], params: dict[str, Any], demos: Demos
+) -> str | None:
     """Save the baseline (first time) and the accepted candidate as program versions; the candidate's id."""
     registry, baseline = registry_for(runtime, role.role), role.build(runtime)
     if registry.save_baseline(baseline, {"kind": "baseline", **params}):
@@ -415,7 +441,7 @@ def _save_version(runtime: Runtime, role: RoleProgram, section: dict[str, Any], 
         return None
     from plancoder.programs import with_instructions
 
-    program = with_instructions(role.build(runtime), chosen["instructions"])
+    program = with_instructions(_student(runtime, role, demos), chosen["instructions"])
     meta = {"kind": "candidate", "parent": BASELINE, "parent_state": state_digest(baseline.dump_state())}
     meta |= {**params, **{k: chosen[k] for k in ("totals", "ratios")}}
     meta |= {"budget_verdict": "within", "baseline_totals": section["baseline"]}

@@ -53,6 +53,7 @@ class TaskSpec(_Strict):
     forbidden: list[str] = []
     max_steps: int = Field(default=20, ge=1)
     single_goal: bool = False
+    reference_plan: Plan | None = None
 
     @model_validator(mode="after")
     def _orderings_name_required_steps(self) -> "TaskSpec":
@@ -60,6 +61,18 @@ class TaskSpec(_Strict):
         for pair in self.orderings:
             if unknown := sorted(set(pair) - names):
                 raise ValueError(f"ordering {pair} names {unknown[0]!r}, which is not a required step's name")
+        return self
+
+    @model_validator(mode="after")
+    def _reference_plan_meets_its_task(self) -> "TaskSpec":
+        """A worked example shown to the model must be one: valid, every required step and ordering kept, within
+        ``max_steps``. Forbidden phrases are the author's call: their substring test cannot tell "never expose
+        secrets" (the healthcheck label, measured to lift the Planner more than without it) from doing so."""
+        if self.reference_plan is not None:
+            gold = self.model_dump(exclude={"reference_plan"}) | {"forbidden": []}
+            score, reasons = judge(self.reference_plan, gold)
+            if score < 1.0:
+                raise ValueError(f"reference_plan scores {score:.2f} on its own task: {'; '.join(reasons)}")
         return self
 
 

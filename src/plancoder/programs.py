@@ -42,6 +42,8 @@ class RoleProgram:
     run_task: Callable[..., dict[str, Any]]  # (runtime, task, program, version="baseline") -> record
     metric: Callable[..., dspy.Prediction]
     call: Callable[[dspy.Module, dict[str, Any]], dspy.Prediction]
+    demo_predictor: str = ""  # the predictor that worked examples are shown to (none: the role takes none)
+    demo: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda item: None  # a labelled task's example
 
     def instructions(self, program: dspy.Module) -> dict[str, str]:
         return {name: p.signature.instructions for name, p in program.named_predictors()}
@@ -65,6 +67,13 @@ def _planner_call(program: dspy.Module, inputs: dict[str, Any]) -> dspy.Predicti
     return program(task=inputs["task"], context=inputs.get("context", ""))
 
 
+def _planner_demo(task: dict[str, Any]) -> dict[str, Any] | None:
+    """A task with a reference plan as a worked example for the plan call (a first attempt: no feedback)."""
+    if not task.get("reference_plan"):
+        return None
+    return {"task": task["task"], "context": task.get("context", ""), "feedback": "", "plan": task["reference_plan"]}
+
+
 ROLE_PROGRAMS = {
     "coder": RoleProgram(
         role="coder",
@@ -85,6 +94,8 @@ ROLE_PROGRAMS = {
         run_task=lambda runtime, task, program, version="baseline": planner_task(runtime, task, program, None, version),
         metric=planner_metric,
         call=_planner_call,
+        demo_predictor="plan.guard.module.predictor",
+        demo=_planner_demo,
     ),
 }
 

@@ -40,7 +40,12 @@ def now() -> str:
 
 def as_saved(value: Any) -> Any:
     """``value`` as it reads back from a version file (tuples become lists, other objects strings)."""
-    return json.loads(json.dumps(value, default=str))
+    return json.loads(json.dumps(value, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    """A demo (``dspy.Example``, which DSPy's ``dump_state`` leaves as it is) as its fields; else a string."""
+    return value.toDict() if isinstance(value, dspy.Example) else str(value)
 
 
 def state_digest(state: dict[str, Any]) -> str:
@@ -59,6 +64,10 @@ class Version:
     def instructions(self) -> dict[str, str]:
         """Per predictor, the instructions of its signature."""
         return {name: entry["signature"]["instructions"] for name, entry in self.state.items() if "signature" in entry}
+
+    def demos(self) -> dict[str, int]:
+        """Per predictor with worked examples (``optimizer.demos``), how many it carries."""
+        return {name: len(entry["demos"]) for name, entry in self.state.items() if entry.get("demos")}
 
 
 class Registry:
@@ -83,7 +92,7 @@ class Registry:
         with exclusive(self.dir / "versions"):  # two runs that finish together get two numbers
             version = version or f"v{1 + max([int(v[1:]) for v in self.ids() if v != BASELINE], default=0)}"
             saved = Version(version, meta, program.dump_state())
-            write_text_atomic(self.path(version), json.dumps(saved.__dict__, indent=1, default=str) + "\n")
+            write_text_atomic(self.path(version), json.dumps(saved.__dict__, indent=1, default=_jsonable) + "\n")
         return saved
 
     def save_once(self, program: dspy.Module, metadata_: dict[str, Any]) -> Version:

@@ -33,14 +33,17 @@ def measure(
     progress: Callable[[str], None] = lambda _: None,
     record: Callable[[Callable[[], dict], str], dict] = lambda run, key: run(),
     repeats: int = 1,
+    start: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
     """Records of the baseline and each candidate on every item, ``repeats`` draws each, interleaved per draw.
 
-    ``record(run, key)`` measures one draw of an item on every program, or returns that from the journal of
-    an interrupted run (a whole draw, so that its programs are still compared under the same load). Each
-    record names its task and draw: the gain bound averages a task's draws first."""
+    A candidate is ``start()`` (the role's module as built, or GEPA's student with its demos) with its
+    instructions. ``record(run, key)`` measures one draw of an item on every program, or returns that from
+    the journal of an interrupted run (a whole draw, so that its programs are still compared under the same
+    load). Each record names its task and draw: the gain bound averages a task's draws first."""
+    start = start or (lambda: role.build(runtime))
     programs = {BASELINE_NAME: role.build(runtime)}
-    programs |= {str(i): with_instructions(role.build(runtime), instr) for i, instr in candidates.items()}
+    programs |= {str(i): with_instructions(start(), instr) for i, instr in candidates.items()}
     return measure_programs(runtime, role, programs, items, progress, record, repeats) | {"candidates": candidates}
 
 
