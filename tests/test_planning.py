@@ -108,6 +108,13 @@ def test_a_reference_plan_must_meet_its_own_task(tmp_path):
         load_tasks(path)
 
 
+def test_a_task_without_required_steps_is_refused_on_load(tmp_path):
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps({"tasks": [{**TASK, "required_steps": [], "orderings": []}]}))
+    with pytest.raises(PlancoderError, match=r"required_steps.*at least 1 item"):
+        load_tasks(path)
+
+
 def test_the_suite_labels_training_tasks_only_with_plans_that_meet_their_task():
     labelled = [task for task in load_tasks() if task.get("reference_plan")]
     assert {task["split"] for task in labelled} == {"train"} and len(labelled) >= 2

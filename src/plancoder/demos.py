@@ -16,7 +16,7 @@ from typing import Any
 
 import dspy
 
-from plancoder.errors import ConfigError
+from plancoder.errors import ConfigError, PlancoderError
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Demos:
     def on(self, program: dspy.Module) -> dspy.Module:
         """``program`` with the examples on the predictor (unchanged without examples)."""
         if self:
-            dict(program.named_predictors())[self.predictor].demos = [dspy.Example(**e) for e in self.examples]
+            predictor(program, self.predictor).demos = [dspy.Example(**e) for e in self.examples]
         return program
 
     def diff(self) -> str:
@@ -44,6 +44,15 @@ class Demos:
         return "\n".join([head, *(_summary(task, e) for task, e in zip(self.tasks, self.examples, strict=True))]) + "\n"
 
 
+def predictor(program: dspy.Module, name: str) -> dspy.Predict:
+    """The predictor ``name``, or the one inside it when a setting wraps it (``reason = true``: ChainOfThought)."""
+    named = dict(program.named_predictors())
+    for key in (name, f"{name}.predict"):
+        if key in named:
+            return named[key]
+    raise PlancoderError(f"the program has no predictor '{name}' for worked examples", f"it has: {', '.join(named)}")
+
+
 def _summary(task: str, example: dict[str, Any]) -> str:
     answer = example.get("plan") or {}
     return f"+   {task}: " + "; ".join(step.get("title", "") for step in answer.get("steps", []))
@@ -51,6 +60,8 @@ def _summary(task: str, example: dict[str, Any]) -> str:
 
 def choose_demos(role: Any, train: list[dict[str, Any]], count: int) -> Demos:
     """The first ``count`` labelled tasks of ``train`` as the role's demos; too few is a clear error."""
+    if not count:
+        return Demos()
     labelled = [(item["id"], example) for item in train if (example := role.demo(item)) is not None]
     if count > len(labelled):
         raise ConfigError(
@@ -58,4 +69,4 @@ def choose_demos(role: Any, train: list[dict[str, Any]], count: int) -> Demos:
             "lower optimizer.demos in the budget file, or add reference_plan to more training tasks of the suite",
         )
     chosen = labelled[:count]
-    return Demos(role.demo_predictor, tuple(i for i, _ in chosen), tuple(e for _, e in chosen)) if count else Demos()
+    return Demos(role.demo_predictor, tuple(i for i, _ in chosen), tuple(e for _, e in chosen))

@@ -229,7 +229,7 @@ def no_straggler_copies() -> Iterator[None]:
         ParallelExecutor.__init__ = init
 
 
-def frontier(results: Any, with_seed: bool = False) -> list[int]:
+def frontier(results: Any, with_seed: bool) -> list[int]:
     """Candidate indices on GEPA's Pareto frontier (best per validation task), best first; the seed (index 0)
     only ``with_seed``: a seed with demos is a candidate of its own, a bare one is the baseline."""
     best = results.per_val_instance_best_candidates
@@ -281,7 +281,7 @@ def release(
         resumed = sum(steps.has(MEASURED, key) for *_, key in draws(items, repeats))
         record = functools.partial(steps.once, MEASURED)
         start = functools.partial(_student, runtime, role, demos)
-        measured = measure(runtime, role, candidates, items, progress, record, repeats, start)
+        measured = measure(runtime, role, candidates, items, start, progress, record, repeats)
         return decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
     progress("GEPA found no candidate: the baseline is not measured again")
     baseline = {"tasks": len(items), "score": found["gepa"]["val_aggregate_scores"][0]}
@@ -434,7 +434,8 @@ def _save_version(
 ) -> str | None:
     """Save the baseline (first time) and the accepted candidate as program versions; the candidate's id."""
     registry, baseline = registry_for(runtime, role.role), role.build(runtime)
-    if registry.save_baseline(baseline, {"kind": "baseline", **params}):
+    unused = ("demos", "demos_hash")  # the baseline carries no examples
+    if registry.save_baseline(baseline, {"kind": "baseline", **{k: v for k, v in params.items() if k not in unused}}):
         mirror(runtime, role.role, BASELINE, (BASELINE,))
     chosen = section.get("chosen")
     if chosen is None:

@@ -48,7 +48,7 @@ class TaskSpec(_Strict):
     context: str = ""
     split: str | None = None
     size: str | None = None
-    required_steps: list[RequiredStep]
+    required_steps: list[RequiredStep] = Field(min_length=1)
     orderings: list[Annotated[list[str], Field(min_length=2, max_length=2)]]
     forbidden: list[str] = []
     max_steps: int = Field(default=20, ge=1)

@@ -30,10 +30,10 @@ def measure(
     role: RoleProgram,
     candidates: dict[int, dict[str, str]],
     items: list[dict[str, Any]],
+    start: Callable[[], Any],
     progress: Callable[[str], None] = lambda _: None,
     record: Callable[[Callable[[], dict], str], dict] = lambda run, key: run(),
     repeats: int = 1,
-    start: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
     """Records of the baseline and each candidate on every item, ``repeats`` draws each, interleaved per draw.
 
@@ -41,7 +41,6 @@ def measure(
     instructions. ``record(run, key)`` measures one draw of an item on every program, or returns that from
     the journal of an interrupted run (a whole draw, so that its programs are still compared under the same
     load). Each record names its task and draw: the gain bound averages a task's draws first."""
-    start = start or (lambda: role.build(runtime))
     programs = {BASELINE_NAME: role.build(runtime)}
     programs |= {str(i): with_instructions(start(), instr) for i, instr in candidates.items()}
     return measure_programs(runtime, role, programs, items, progress, record, repeats) | {"candidates": candidates}

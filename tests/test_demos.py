@@ -1,0 +1,31 @@
+"""Worked examples on a role's named predictor, whichever way the role's settings wrap it."""
+
+import pytest
+
+from plancoder.demos import Demos
+from plancoder.errors import PlancoderError
+from plancoder.planner import Planner
+
+EXAMPLE = {"task": "Add a flag", "context": "", "feedback": "", "plan": {"steps": [{"id": "s1", "title": "Add it"}]}}
+
+
+@pytest.mark.parametrize(
+    ("reason", "name"), [(False, "plan.guard.module.predictor"), (True, "plan.guard.module.predictor.predict")]
+)
+def test_the_examples_reach_the_plan_call_with_or_without_reasoning(reason, name):
+    program = Demos("plan.guard.module.predictor", ("t",), (EXAMPLE,)).on(Planner(reason=reason))
+    predictors = dict(program.named_predictors())
+    assert predictors[name].demos[0]["plan"] == EXAMPLE["plan"] and predictors["link"].demos == []
+
+
+def test_a_predictor_the_program_lacks_is_a_clear_error_naming_the_ones_it_has():
+    with pytest.raises(
+        PlancoderError, match=r"no predictor 'plan\.missing'.*it has: plan\.guard\.module\.predictor, link"
+    ):
+        Demos("plan.missing", ("t",), (EXAMPLE,)).on(Planner())
+
+
+def test_no_examples_leave_the_program_as_it_is():
+    program = Planner()
+    assert Demos().on(program) is program and not Demos().diff()
+    assert all(p.demos == [] for p in program.predictors())
