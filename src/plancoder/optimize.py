@@ -234,9 +234,9 @@ def frontier(results: Any, with_seed: bool) -> list[int]:
     only ``with_seed``: a seed with demos is a candidate of its own, a bare one is the baseline."""
     best = results.per_val_instance_best_candidates
     sets = best.values() if isinstance(best, dict) else best  # a dict keyed by task in gepa >= 0.1
-    found = {index for group in sets for index in group} | {results.best_idx} | ({0} if with_seed else set())
-    scores = results.val_aggregate_scores
-    return sorted((i for i in found if i != 0 or with_seed), key=lambda i: -scores[i])
+    found = {index for group in sets for index in group} | {results.best_idx}
+    found = found | {0} if with_seed else found - {0}
+    return sorted(found, key=lambda i: -results.val_aggregate_scores[i])
 
 
 def search(
@@ -328,8 +328,9 @@ def optimize_role(
     Each step is journaled as it ends (``plancoder.journal``), GEPA's model answers included
     (``plancoder.replay``): with ``resume``, an interrupted run of the same optimization goes on from there.
     ``keep`` writes the report; the journal is removed only after it."""
-    demos = choose_demos(role, role.items("train", None), budget.optimizer.demos)
-    data = _splits(role, budget, demos)
+    train = role.items("train", None)  # loaded once: loading checks every reference plan
+    demos = choose_demos(role, train, budget.optimizer.demos)
+    data = _splits(role, budget, [item for item in train if item.get("id") not in demos.tasks])
     params = _params(runtime, role, budget, data, demos)
     journal = progress_journal(runtime, params, budget)
     if resume and not journal.path.exists():
@@ -361,10 +362,10 @@ def progress_journal(runtime: Runtime, params: dict[str, Any], budget: RoleBudge
     return Journal(runtime.home / "optimize_progress" / f"{params['role']}.jsonl", head, compared=tuple(head))
 
 
-def _splits(role: RoleProgram, budget: RoleBudget, demos: Demos) -> dict[str, list]:
-    """The tasks GEPA trains and validates on; a demo's task is not trained on (its answer is in the prompt)."""
+def _splits(role: RoleProgram, budget: RoleBudget, train: list) -> dict[str, list]:
+    """The tasks GEPA trains and validates on, from ``train`` without the demos' tasks (their answers are in
+    the prompt)."""
     limits = budget.data
-    train = [item for item in role.items("train", None) if item.get("id") not in demos.tasks]
     return {
         "train": limits.choose(train, limits.train_limit),
         "validation": limits.choose(role.items("validation", None), limits.validation_limit),
