@@ -2,9 +2,11 @@
 
 import pytest
 
+from plancoder.coder import Coder
 from plancoder.demos import Demos
 from plancoder.errors import PlancoderError
 from plancoder.planner import Planner
+from plancoder.programs import role_program
 
 EXAMPLE = {"task": "Add a flag", "context": "", "feedback": "", "plan": {"steps": [{"id": "s1", "title": "Add it"}]}}
 
@@ -29,3 +31,11 @@ def test_no_examples_leave_the_program_as_it_is():
     program = Planner()
     assert Demos().on(program) is program and not Demos().diff()
     assert all(p.demos == [] for p in program.predictors())
+
+
+def test_a_fix_example_reaches_the_coders_fix_call_and_the_diff_names_the_function():
+    example = {"task": "", "file_path": "m.py", "code": "x", "test_output": "E", "feedback": "", "reasoning": "r"}
+    demos = Demos(role_program("coder").demo_predictor, ("bug-1",), (example | {"function_name": "area"},))
+    (predictor,) = demos.on(Coder()).predictors()
+    assert predictor.demos[0]["function_name"] == "area"
+    assert demos.diff().splitlines()[1] == "+   bug-1: fixes area"

@@ -13,6 +13,7 @@ import pytest
 from plancoder import scripted
 from plancoder.budget import BudgetExhausted, Meter, OptimizerCaps, RoleBudget
 from plancoder.demos import Demos
+from plancoder.fix_examples import packaged_examples
 from plancoder.optimize import optimize_role
 from plancoder.programs import load_version, registry_for, role_program
 from plancoder.runtime import build_runtime
@@ -148,8 +149,9 @@ def test_more_demos_than_labelled_training_tasks_is_a_clear_error(runtime):
     role = dataclasses.replace(role_program("planner"), items=labelled_suite)
     with pytest.raises(ConfigError, match=r"optimizer\.demos is 2, but only 1 of the planner's training tasks"):
         optimize_role(runtime, role, budget(demos=2))
-    with pytest.raises(ConfigError, match="only 0 of the coder's training tasks carry a label"):
-        optimize_role(runtime, role_program("coder"), budget(demos=1))
+    labelled = len(packaged_examples())
+    with pytest.raises(ConfigError, match=f"only {labelled} of the coder's training tasks carry a label"):
+        optimize_role(runtime, role_program("coder"), budget(demos=labelled + 1))
 
 
 @pytest.mark.article("VI")

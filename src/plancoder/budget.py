@@ -46,7 +46,7 @@ class OptimizerCaps(_Strict):
         default=0,
         ge=0,
         description="Worked examples shown to the role's main predictor before GEPA: the first N training "
-        "tasks with a label (a Planner task's reference_plan); 0: none.",
+        "tasks with a label (a planning task's reference_plan, a seeded bug's fix example); 0: none.",
     )
 
 

@@ -18,6 +18,7 @@ import dspy
 from plancoder.errors import PlancoderError
 from plancoder.evaluate import coder_task
 from plancoder.fix import make_coder
+from plancoder.fix_examples import coder_demo
 from plancoder.flags import FlagEvaluator, FlagFile
 from plancoder.metrics import coder_metric
 from plancoder.planning import load_tasks, planner_metric
@@ -83,6 +84,8 @@ ROLE_PROGRAMS = {
         run_task=lambda runtime, bug, program, version="baseline": coder_task(runtime, bug, program, None, version),
         metric=coder_metric,
         call=_coder_call,
+        demo_predictor="fix.guard.module.predictor.proposer",
+        demo=coder_demo,
     ),
     "planner": RoleProgram(
         role="planner",
