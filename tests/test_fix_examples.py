@@ -1,13 +1,13 @@
 """The Coder's hand-written worked examples: each one a real fix of a training bug, checked on load."""
 
 import json
-import subprocess
 
 import pytest
 
-from plancoder.edits import replace_function
+from plancoder.coder import Workspace
 from plancoder.errors import PlancoderError
 from plancoder.fix_examples import coder_demo, examples_path, load_fix_examples, packaged_examples
+from plancoder.sandbox import Limits
 from plancoder.suite import load_bugs, materialized
 
 TRAIN = {bug["id"]: bug for bug in load_bugs(None, "train")}
@@ -17,10 +17,9 @@ TRAIN = {bug["id"]: bug for bug in load_bugs(None, "train")}
 def test_every_packaged_example_fixes_its_training_bug(bug_id):
     example, bug = packaged_examples()[bug_id], TRAIN[bug_id]
     with materialized(bug) as project:
-        target = project / bug["file"]
-        target.write_text(replace_function(target.read_text(), example.function_name, example.fixed_function))
-        run = subprocess.run(bug["test_cmd"].split(), cwd=project, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stdout[-2000:]
+        workspace = _workspace(project, bug)  # the Coder's own path: the edit, then the sandboxed test run
+        run = workspace.run(workspace.candidate(example.function_name, example.fixed_function))
+    assert run.passed, run.output[-2000:]
 
 
 def test_a_labelled_bug_gives_a_first_attempt_demo_and_any_other_none():
@@ -60,7 +59,8 @@ def test_a_bad_example_is_a_clear_error_naming_it(tmp_path, changes, message):
 def test_an_example_whose_fix_changes_nothing_is_refused(tmp_path):
     bug_id = next(iter(packaged_examples()))
     example = packaged_examples()[bug_id]
-    unchanged = _function_source(TRAIN[bug_id]["buggy_source"], example.function_name)
+    with materialized(TRAIN[bug_id]) as project:
+        unchanged = _workspace(project, TRAIN[bug_id]).show_function(example.function_name)
     with pytest.raises(PlancoderError, match="leaves the buggy file as it is"):
         load_fix_examples(_write(tmp_path, fixed_function=unchanged))
 
@@ -77,8 +77,5 @@ def test_the_packaged_file_is_the_default():
     assert load_fix_examples() == packaged_examples() and examples_path().name == "fix_examples.json"
 
 
-def _function_source(source: str, name: str) -> str:
-    import ast
-
-    node = next(n for n in ast.walk(ast.parse(source)) if getattr(n, "name", None) == name)
-    return ast.get_source_segment(source, node)
+def _workspace(project, bug):
+    return Workspace(project, bug["file"], bug["test_cmd"], Limits())
