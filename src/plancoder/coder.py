@@ -16,7 +16,7 @@ from typing import Any, Literal
 import dspy
 from dspy.utils.exceptions import AdapterParseError
 
-from plancoder import sandbox
+from plancoder import sandbox, spectrum
 from plancoder.checks import CODER_SAYS_ITSELF, CoderOutput
 from plancoder.constitution import Constitution, finding_lines, load_constitution
 from plancoder.edits import EditError, functions, replace_function, same_code, source_lines, unified_diff
@@ -139,6 +139,11 @@ class Workspace:
         changes = None if source is None else {self.file: source}
         return sandbox.run_tests(self.project, self.test_cmd, changes=changes, limits=self.limits)
 
+    def suspects(self) -> str:
+        """The file's most suspicious lines by the tests' line spectrum ("" when the command is not pytest)."""
+        run = sandbox.run_tests(self.project, self.test_cmd, limits=self.limits, trace=self.file)
+        return spectrum.suspects(run.lines_run, self.original, functions(ast.parse(self.original)))
+
     def hollow(self, run: TestRun) -> str:
         """Why a passing ``run`` does not prove a fix ("" when it does; see ``hollow_pass``)."""
         return hollow_pass(self.initial, run) if run.passed and self.initial else ""
@@ -197,7 +202,8 @@ class Coder(dspy.Module):
     Attempts run under a native DSPy 3 guard (``dspy.BestOfN`` or ``dspy.Refine``) whose reward runs
     the tests on the candidate and the constitution's Coder checks; what failed, naming the violated
     articles, is fed to the next attempt. A candidate ships only when the tests pass and no hard
-    article is violated."""
+    article is violated. ``localise`` adds the lines the failing tests ran most to the output the model
+    reads (``plancoder.spectrum``)."""
 
     def __init__(
         self,
@@ -206,6 +212,7 @@ class Coder(dspy.Module):
         limits: Limits | None = None,
         constitution: Constitution | None = None,
         guard: Kind = "best_of_n",
+        localise: bool = False,
     ) -> None:
         super().__init__()
         if variant not in ("cot", "react"):
@@ -213,6 +220,7 @@ class Coder(dspy.Module):
         if max_attempts < 1:
             raise ConfigError(f"max_attempts must be at least 1, got {max_attempts}", "use 1 or more")
         self.variant, self.max_attempts, self.limits = variant, max_attempts, limits or Limits()
+        self.localise = localise
         self.constitution = constitution or load_constitution()
         if variant == "cot":
             proposer = dspy.ChainOfThought(FixFunction)
@@ -228,10 +236,15 @@ class Coder(dspy.Module):
         session = Session(workspace)
         token = _session.set(session)
         try:
-            self.fix(task=task, file_path=file, code=workspace.original, test_output=for_model(initial.output))
+            self.fix(task=task, file_path=file, code=workspace.original, test_output=self.failure(workspace))
         finally:
             _session.reset(token)
         return _result(workspace, initial, session.attempts)
+
+    def failure(self, workspace: Workspace) -> str:
+        """The failing run as the model reads it, followed by the fault localisation when it is on."""
+        suspects = workspace.suspects() if self.localise else ""
+        return "\n\n".join(filter(None, [for_model(workspace.initial.output), suspects]))
 
     def reward(self, _: dict[str, Any], proposal: dspy.Prediction) -> tuple[float, str]:
         """Judge one proposal; the feedback covers every attempt so far."""

@@ -95,6 +95,7 @@ class CoderConfig(Strict):
     variant: Literal["cot", "react"] = Field(description="cot: reason then edit; react: an agent with tools.")
     max_attempts: int = Field(ge=1, le=10, description="Fix attempts; each failure is fed back to the next.")
     guard: Literal["best_of_n", "refine"] = Field(description="DSPy constraint: BestOfN or Refine.")
+    localise: bool = Field(description="Show the model the lines the failing tests ran most (one extra test run).")
     test_timeout_s: float = Field(gt=0, le=3600, description="Wall-clock limit of one test run in the sandbox.")
     test_memory_mb: int = Field(ge=64, description="Address-space limit of one test run in the sandbox (MB).")
 

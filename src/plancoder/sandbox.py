@@ -47,7 +47,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from plancoder import isolation
+from plancoder import isolation, spectrum
 from plancoder.errors import ConfigError, PlancoderError
 from plancoder.home import data_dir
 
@@ -116,6 +116,8 @@ class TestRun:
     """The output was cut in the middle."""
     violations: tuple[str, ...]
     """Rules the candidate broke, e.g. a change to a test file; any of them fails the run."""
+    lines_run: spectrum.Spectrum = ()
+    """With ``trace``: per pytest test, whether it failed and the lines of the traced file it ran."""
 
 
 TEST_DIRS = {"tests", "test", "testing"}
@@ -149,8 +151,10 @@ def run_tests(
     protected: Sequence[str] = (),
     limits: Limits = Limits(),
     sandbox_dir: Path | None = None,
+    trace: str | None = None,
 ) -> TestRun:
-    """Run ``test_cmd`` in a throw-away copy of ``project`` with ``changes`` (relative path -> new text) applied."""
+    """Run ``test_cmd`` in a throw-away copy of ``project`` with ``changes`` (relative path -> new text) applied;
+    with ``trace`` (a file of the project), record which of its lines each pytest test ran."""
     argv = _argv(test_cmd)
     base = _base_dir(sandbox_dir, project)
     level = _isolation(base)
@@ -160,13 +164,16 @@ def run_tests(
         _copy_project(Path(project), copy)
         violations = _apply(copy, changes or {}, protected)
         before = _fingerprint(copy, protected)
-        outcome = _execute(run_dir, argv, limits, level)
+        if trace:
+            spectrum.install(run_dir)
+        outcome = _execute(run_dir, argv, limits, level, trace)
         violations += _tampered(copy, before)
+        lines_run = spectrum.collect(run_dir) if trace else ()
     finally:
         _remove(run_dir)
     passed = outcome.returncode == 0 and not outcome.timed_out and not violations
     return TestRun(passed, outcome.returncode, outcome.output, outcome.duration_s, outcome.timed_out,
-                   outcome.truncated, tuple(violations))  # fmt: skip
+                   outcome.truncated, tuple(violations), lines_run)  # fmt: skip
 
 
 def isolation_level(sandbox_dir: Path | None = None) -> isolation.Isolation:
@@ -326,8 +333,10 @@ def _unlock(root: Path) -> None:
 # --- running the command ------------------------------------------------------------------------
 
 
-def _execute(run_dir: Path, argv: list[str], limits: Limits, level: isolation.Isolation) -> _Outcome:
-    """Run ``argv`` in ``run_dir/project`` under ``level``; kill whatever is left at the end."""
+def _execute(
+    run_dir: Path, argv: list[str], limits: Limits, level: isolation.Isolation, trace: str | None = None
+) -> _Outcome:
+    """Run ``argv`` in ``run_dir/project`` under ``level``, tracing the file ``trace``; kill whatever is left."""
     uid = isolation.pick_uid() if level.drop_privileges else None
     for name in ("home", "tmp"):
         (run_dir / name).mkdir(exist_ok=True)
@@ -338,7 +347,7 @@ def _execute(run_dir: Path, argv: list[str], limits: Limits, level: isolation.Is
     capture = _Capture(limits.output_bytes)
     start = time.monotonic()
     try:
-        proc = _spawn(argv, run_dir / "project", _environment(visible), setup)
+        proc = _spawn(argv, run_dir / "project", _environment(visible, trace), setup)
     except OSError as exc:
         return _Outcome(None, f"[sandbox] cannot start the test command {argv[0]!r}: {exc.strerror or exc}\n", False,
                         False, time.monotonic() - start)  # fmt: skip
@@ -378,12 +387,12 @@ def _within_hard_limit(limit: int, soft: int, hard: int) -> tuple[int, int, int]
     return limit, min(soft, current), min(hard, current)
 
 
-def _environment(root: str) -> dict[str, str]:
+def _environment(root: str, trace: str | None = None) -> dict[str, str]:
     """The command's environment, from an allow-list: never plancoder's secrets."""
     env = {name: os.environ[name] for name in ENV_ALLOWED if name in os.environ}
     env["PATH"] = _search_path()
     env.update(PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0", HOME=f"{root}/home", TMPDIR=f"{root}/tmp")
-    return env
+    return env | (spectrum.environment(root, trace) if trace else {})
 
 
 def _search_path() -> str:
