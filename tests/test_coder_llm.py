@@ -1,7 +1,12 @@
 """The real Coder path: the embedded model fixes a small seeded bug, proven by the tests."""
 
-import pytest
+import json
+import re
 
+import pytest
+from dspy.clients.base_lm import GLOBAL_HISTORY
+
+from plancoder import spectrum
 from plancoder.fix import fix_file
 from plancoder.runtime import build_runtime
 from plancoder.suite import DEMO_BUG, find_bug, materialized
@@ -45,3 +50,16 @@ def test_the_embedded_react_coder_uses_its_tools_and_keeps_the_trajectory(tmp_pa
     else:  # the 0.5B model can ramble past max_tokens on its first step (tool outputs carry timings, so
         assert "could not be parsed" in attempt["error"]  # runs differ): that is a recorded, failed attempt
     assert report.passed == (report.fixed_code is not None)
+
+
+def test_the_embedded_coder_reads_the_fault_localisation_when_it_is_on(tmp_path):
+    config = tmp_path / "plancoder.toml"
+    config.write_text("[dspy]\ncache = false\n[local]\nn_ctx = 4096\n[coder]\nlocalise = true\nmax_attempts = 1\n")
+    runtime = build_runtime(config, {})
+    bug = find_bug(DEMO_BUG)
+    before = {entry.get("uuid") for entry in GLOBAL_HISTORY}  # by uuid: the history drops its oldest at 10,000
+    with materialized(bug) as project:
+        report = fix_file(runtime, project, bug["file"], bug["test_cmd"], model="local/qwen2.5-coder-0.5b")
+    prompts = json.dumps([entry.get("messages") for entry in GLOBAL_HISTORY if entry.get("uuid") not in before])
+    assert report.attempts == 1 and spectrum.HEADING in prompts
+    assert re.search(rf"- line {bug['lineno']} in `[\w.]+`: {re.escape(bug['mutated_line'].strip())}", prompts)
