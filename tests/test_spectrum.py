@@ -44,6 +44,7 @@ def test_suspects_name_each_line_with_its_function_most_suspicious_first():
 def test_no_failing_test_means_no_suspects():
     assert suspects_of(BUGGY, ()) == ""
     assert suspects_of(BUGGY, ((False, frozenset({3})),)) == ""
+    assert suspects_of(BUGGY, ((True, frozenset({99})),)) == ""  # a spectrum of another version of the file
 
 
 def test_a_traced_sandbox_run_records_the_lines_each_test_ran(calc_project):

@@ -64,12 +64,10 @@ def ochiai(spectrum: Spectrum) -> dict[int, float]:
 
 def suspects(spectrum: Spectrum, source: str, definitions: dict[str, Definition], shown: int = SHOWN) -> str:
     """The most suspicious lines as the model reads them ("" without a failing test in the spectrum)."""
-    ranked = most_suspicious(ochiai(spectrum), shown)
-    if not ranked:
-        return ""
     code = source.splitlines()
-    rows = [f"- line {n} in `{_enclosing(n, definitions)}`: {code[n - 1].strip()}" for n in ranked if n <= len(code)]
-    return "\n".join([HEADING, *rows])
+    ranked = [line for line in most_suspicious(ochiai(spectrum), shown) if line <= len(code)]
+    rows = [f"- line {n} in `{_enclosing(n, definitions)}`: {code[n - 1].strip()}" for n in ranked]
+    return "\n".join([HEADING, *rows]) if rows else ""
 
 
 def most_suspicious(scores: dict[int, float], shown: int = SHOWN) -> list[int]:
