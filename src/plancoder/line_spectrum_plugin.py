@@ -2,11 +2,13 @@
 
 It runs inside the sandboxed test process, never inside plancoder: ``plancoder.spectrum`` copies this
 file into the run directory and loads it with ``PYTEST_ADDOPTS=-p line_spectrum_plugin``. It imports
-nothing from plancoder and must never change a test's outcome: every error in it is swallowed.
+nothing from plancoder and only records: it never changes a test's outcome, and a result it cannot
+write is no spectrum (the Coder then goes on without one).
 """
 
 from __future__ import annotations  # the test process may run an older Python than plancoder's
 
+import functools
 import json
 import os
 import sys
@@ -32,7 +34,13 @@ def _in_traced_file(frame: FrameType, event: str, arg: Any) -> Tracer:
 
 def _on_call(frame: FrameType, event: str, arg: Any) -> Tracer:
     """Trace only the frames of the traced file (the ``def`` line of a call is not a line it ran)."""
-    return _in_traced_file if os.path.realpath(frame.f_code.co_filename) == TRACED else None
+    return _in_traced_file if _is_traced(frame.f_code.co_filename) else None
+
+
+@functools.lru_cache(maxsize=None)  # noqa: UP033 - functools.cache needs Python 3.9; the tested project may be older
+def _is_traced(filename: str) -> bool:
+    """Cached: this runs on every Python call of the test process, and ``realpath`` reads the file system."""
+    return os.path.realpath(filename) == TRACED
 
 
 @pytest.hookimpl(hookwrapper=True)
