@@ -1,21 +1,15 @@
 """bench/instruction_headroom.py: rule sets parsed from a file, added to the prompt, measured against the baseline."""
 
-import importlib.util
 import json
 import sys
-from pathlib import Path
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "instruction_headroom.py"
+from bench_scripts import load_bench
 
 
 @pytest.fixture(scope="module")
 def headroom():
-    spec = importlib.util.spec_from_file_location("instruction_headroom", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("instruction_headroom")
 
 
 def test_rule_sets_are_blank_line_separated_blocks_of_one_rule_per_line(headroom, tmp_path):
@@ -102,11 +96,7 @@ def test_demos_alone_make_the_only_candidate_and_reach_the_prompt(headroom, tmp_
 
 @pytest.fixture(scope="module")
 def bootstrap():
-    path = BENCH.with_name("bootstrap_demos.py")
-    spec = importlib.util.spec_from_file_location("bootstrap_demos", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("bootstrap_demos")
 
 
 def test_a_bug_fixed_on_the_first_attempt_becomes_a_demo_of_what_that_attempt_saw_and_said(bootstrap):

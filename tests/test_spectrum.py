@@ -1,9 +1,8 @@
 import ast
-import importlib.util
-from pathlib import Path
 
 import dspy
 import pytest
+from bench_scripts import BENCH, load_bench
 from buggy_calc import BUGGY, GOOD, TEST_CMD, fix_reply
 
 from plancoder import sandbox, spectrum
@@ -80,12 +79,8 @@ def test_the_coder_shows_the_model_the_suspect_lines_after_the_failing_output(ca
 
 @pytest.fixture
 def localisation_bench(monkeypatch):
-    bench = Path(__file__).resolve().parents[1] / "bench"
-    monkeypatch.syspath_prepend(str(bench))
-    spec = importlib.util.spec_from_file_location("fault_localisation", bench / "fault_localisation.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    monkeypatch.syspath_prepend(str(BENCH))  # it imports instruction_headroom's report
+    return load_bench("fault_localisation")
 
 
 def test_the_bench_ranks_a_seeded_line_and_says_whether_the_model_sees_it(localisation_bench, capsys):

@@ -43,8 +43,14 @@ class FixReport:
 def make_coder(runtime: Runtime) -> Coder:
     cfg = runtime.settings.coder
     constitution = load_constitution(runtime.settings.constitution.path or None)
-    limits, guard = sandbox_limits(runtime), cfg.guard
-    return Coder(cfg.variant, cfg.max_attempts, limits, constitution=constitution, guard=guard, localise=cfg.localise)
+    return Coder(
+        cfg.variant,
+        cfg.max_attempts,
+        sandbox_limits(runtime),
+        constitution=constitution,
+        guard=cfg.guard,
+        localise=cfg.localise,
+    )
 
 
 def sandbox_limits(runtime: Runtime) -> Limits:
