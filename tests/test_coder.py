@@ -204,6 +204,21 @@ def test_the_model_sees_the_same_test_output_for_the_same_failure_whatever_the_r
     assert for_model("x" * 5000, 1200) == "x" * 1200
 
 
+def test_a_failing_method_reads_the_same_in_every_process(tmp_path):
+    """pytest prints ``self = <Account object at 0x...>``; each test process has its own addresses."""
+    from plancoder.coder import for_model
+    from plancoder.sandbox import run_tests
+
+    (tmp_path / "account.py").write_text("class Account:\n    def total(self, n):\n        return [n][n]\n")
+    (tmp_path / "test_account.py").write_text("from account import Account\n\n\ndef test_total():\n"
+                                              "    assert Account().total(2) == 2\n")  # fmt: skip
+    command = "python -m pytest -q -p no:cacheprovider"
+    outputs = [run_tests(tmp_path, command, limits=Limits(wall_s=30)).output for _ in range(2)]
+    assert "self = <account.Account object at 0x" in outputs[0]
+    assert for_model(outputs[0]) == for_model(outputs[1])
+    assert "self = <account.Account object at 0x<addr>>, n = 2" in for_model(outputs[0])
+
+
 @pytest.mark.parametrize(
     ("before", "after", "why"),
     [

@@ -19,6 +19,11 @@ def test_failing_tests_keeps_what_failed_and_how():
     assert failing_tests(OUTPUT) == "E       assert -1 == 5\nFAILED test_calc.py::test_add - assert -1 == 5"
 
 
+def test_failing_tests_read_the_same_whatever_the_objects_addresses():
+    output = "E       assert <calc.Box object at 0x7f5e4c2e1550> == 5\n"
+    assert failing_tests(output) == "E       assert <calc.Box object at 0x<addr>> == 5"
+
+
 def test_metric_on_a_pass():
     pred = dspy.Prediction(passed=True, attempts=2, score=1.0, history=[])
     result = coder_metric(dspy.Example(bug=BUG), pred)

@@ -8,6 +8,7 @@ from typing import Any
 import dspy
 
 from plancoder.checks import CODER_SAYS_ITSELF
+from plancoder.coder import steady
 from plancoder.constitution import finding_lines
 from plancoder.edits import EditError, functions, target_function
 from plancoder.mutations import in_words
@@ -16,8 +17,8 @@ FAILURE_LINE = re.compile(r"^(FAILED .*|E  .*|.*Error: .*)$", re.MULTILINE)
 
 
 def failing_tests(output: str, limit: int = 12) -> str:
-    """The lines of pytest output that say which tests failed and how."""
-    lines = [line.strip() for line in FAILURE_LINE.findall(output)]
+    """The lines of pytest output that say which tests failed and how (``steady``: the same every run)."""
+    lines = [line.strip() for line in FAILURE_LINE.findall(steady(output))]
     return "\n".join(list(dict.fromkeys(lines))[:limit])
 
 
