@@ -30,7 +30,7 @@ from plancoder.budget import DataLimits
 from plancoder.monitor import was_shipped
 from plancoder.programs import role_program, with_instructions
 from plancoder.proposer import with_rule
-from plancoder.release import BASELINE_NAME, gain_lower_bound, measure_programs, ratios, totals
+from plancoder.release import BASELINE_NAME, gain_lower_bound, measure_programs, ratios, scored, totals
 from plancoder.runtime import build_runtime
 
 RULES = {
@@ -107,7 +107,7 @@ def report(measured: dict, confidence: float = 0.9) -> None:
         mine = totals(records[name])
         bound = "" if name == BASELINE_NAME else f" gain bound {gain_lower_bound(records, name, confidence):+.4f}"
         shipped = f"shipped {mine['shipped']}/{mine['draws']} draws of {mine['tasks']} tasks"
-        print(f"{name}: {shipped}, score {mine['score']} {ratios(mine, base)}{bound}")
+        print(f"{name}: {shipped}, {scored(mine)} {ratios(mine, base)}{bound}")
 
 
 def chosen(items: list[dict], ids: str) -> list[dict]:

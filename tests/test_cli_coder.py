@@ -97,6 +97,8 @@ def test_seed_bugs_then_eval_on_the_seeded_suite(in_calc_project, tmp_path):
     report = json.loads((report_dir / "eval_report.json").read_text())["coder"]
     assert report["totals"]["tasks"] == 2 and report["tasks"][0]["feedback"]
     assert report["totals"]["unchanged_attempts"] == 0  # each answer was the correct function
+    assert report["totals"]["first_attempt_passed"] == report["totals"]["passed"] == 1
+    assert "passed 1/2 = 50% (95% CI 9%-91%), 1 on the first attempt," in result.output
     assert json.loads((report_dir / "baseline.json").read_text())["coder"]["totals"] == report["totals"]
 
 

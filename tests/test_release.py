@@ -97,3 +97,15 @@ def test_a_task_whose_every_model_failed_counts_with_its_time_and_no_tokens():
     done = {"score": 1.0, "tokens": {"total_tokens": 100}, "latency_s": 1.0, "id": "b"}
     measured = totals([{**failed, "id": "a"}, done])
     assert (measured["score"], measured["tokens"], measured["latency_s"]) == (0.5, 50.0, 2.0)
+
+
+def test_the_coder_release_pass_counts_the_bugs_fixed_first_time_per_draw():
+    from plancoder.release import scored, totals
+
+    def fixed(*passes):
+        return record(1.0) | {"history": [{"passed": p} for p in passes]}
+
+    coder = totals([fixed(True), fixed(False, True), fixed(False, False, False), fixed()])
+    assert coder["first_attempt_passed"] == 1 and scored(coder) == "score 1.0 (1 fixed on the first attempt)"
+    planner = totals([record(0.5)])  # plans have no per-attempt history: nothing to count
+    assert "first_attempt_passed" not in planner and scored(planner) == "score 0.5"

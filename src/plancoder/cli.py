@@ -388,6 +388,7 @@ def _print_eval(section: dict) -> None:
     low, high = totals["pass_rate_ci95"]
     typer.echo(
         f"passed {totals['passed']}/{totals['tasks']} = {totals['pass_rate']:.0%} (95% CI {low:.0%}-{high:.0%}), "
+        f"{totals['first_attempt_passed']} on the first attempt, "
         f"mean latency {totals['latency_s']['mean']} s, tokens/task {totals['tokens_per_task']['mean']}"
     )
 

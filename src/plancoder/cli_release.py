@@ -42,6 +42,7 @@ def optimize(
     from plancoder.evaluate import write_report
     from plancoder.optimize import optimize_role
     from plancoder.programs import role_program
+    from plancoder.release import scored
 
     caps = load_budgets(budget).for_role(_check_role(role))
     _writable_files("--out", out)  # before hours of search, not after
@@ -55,10 +56,8 @@ def optimize(
         raise typer.Exit(130) from None
     for candidate in section["candidates"]:
         verdict = "accepted" if candidate["accepted"] else "rejected: " + "; ".join(candidate["reasons"])
-        typer.echo(
-            f"candidate {candidate['index']}: score {candidate['totals']['score']} {candidate['ratios']} {verdict}"
-        )
-    typer.echo(f"baseline score {section['baseline']['score']}; new version: {section['version'] or 'none'}")
+        typer.echo(f"candidate {candidate['index']}: {scored(candidate['totals'])} {candidate['ratios']} {verdict}")
+    typer.echo(f"baseline {scored(section['baseline'])}; new version: {section['version'] or 'none'}")
     typer.echo(f"wrote {out}")
 
 

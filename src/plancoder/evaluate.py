@@ -19,7 +19,7 @@ from plancoder.config import answer_settings
 from plancoder.errors import PlancoderError
 from plancoder.fix import FixReport, fix_file, make_coder
 from plancoder.journal import Journal, journal_path
-from plancoder.metrics import coder_metric, unchanged_count
+from plancoder.metrics import coder_metric, fixed_first_time, unchanged_count
 from plancoder.planning_run import make_planner, planner_task, summarize_plans
 from plancoder.runtime import Runtime
 from plancoder.serving import total_tokens
@@ -55,6 +55,7 @@ def summarize(tasks: list[dict[str, Any]]) -> dict[str, Any]:
         "passed": passed,
         "pass_rate": round(passed / len(tasks), 4) if tasks else 0.0,
         "pass_rate_ci95": wilson_interval(passed, len(tasks)),
+        "first_attempt_passed": sum(fixed_first_time(t.get("history", [])) for t in tasks),
         "score": mean_interval([t["score"] for t in tasks]),
         "attempts": mean_interval([t["attempts"] for t in tasks]),
         "unchanged_attempts": sum(unchanged_count(t.get("history", [])) for t in tasks),

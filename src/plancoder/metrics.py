@@ -60,6 +60,12 @@ def unchanged_count(history: list[dict[str, Any]]) -> int:
     return sum(bool(attempt.get("unchanged")) for attempt in history)
 
 
+def fixed_first_time(history: list[dict[str, Any]]) -> bool:
+    """Whether the first attempt fixed the bug: it is greedy, so this part of a Coder's count is not a draw
+    of the sampled retries (two draws of the baseline's retries fixed the same 17 test bugs first time)."""
+    return bool(history) and bool(history[0].get("passed"))
+
+
 def unchanged_hint(history: list[dict[str, Any]]) -> str:
     """The unchanged attempts, for the reflection model: worth a rule."""
     same = unchanged_count(history)

@@ -17,6 +17,7 @@ from typing import Any
 from plancoder.budget import RoleBudget
 from plancoder.checks import ReleaseOutput
 from plancoder.constitution import load_constitution
+from plancoder.metrics import fixed_first_time
 from plancoder.monitor import was_shipped
 from plancoder.programs import RoleProgram, with_instructions
 from plancoder.runtime import Runtime
@@ -86,9 +87,12 @@ def _measure_item(
 
 
 def totals(records: list[dict[str, Any]]) -> dict[str, float]:
-    """Mean score, tokens and latency per call over every draw, and what was shipped (counted per draw)."""
+    """Mean score, tokens and latency per call over every draw, what was shipped and, for the Coder, the bugs
+    its greedy first attempt fixed (counted per draw)."""
     count = max(1, len(records))
     shipped = [r for r in records if was_shipped(r)]
+    attempted = [r["history"] for r in records if "history" in r]
+    first = {"first_attempt_passed": sum(map(fixed_first_time, attempted))} if attempted else {}
     return {
         "tasks": len(task_scores(records)),
         "draws": len(records),
@@ -98,7 +102,13 @@ def totals(records: list[dict[str, Any]]) -> dict[str, float]:
         "shipped": len(shipped),
         "shipped_hard_findings": sum(1 for r in shipped for f in r.get("constitution") or [] if f.get("hard")),
         "shipped_dependency_violations": sum(int(r.get("dependency_violations") or 0) for r in shipped),
-    }
+    } | first
+
+
+def scored(totals: dict[str, Any]) -> str:
+    """A program's score in a release pass and, for the Coder, how many bugs its first attempt fixed."""
+    first = totals.get("first_attempt_passed")
+    return f"score {totals['score']}" + ("" if first is None else f" ({first} fixed on the first attempt)")
 
 
 def ratios(candidate: dict[str, float], baseline: dict[str, float]) -> dict[str, float]:
