@@ -387,3 +387,16 @@ def test_the_run_directory_is_removed(project: Path, code: str, limits: Limits) 
     base = data_dir() / "sandbox"
     run_tests(project, python(code), limits=limits)
     assert list(base.iterdir()) == []
+
+
+def test_a_path_in_the_run_directory_reads_the_same_in_every_run(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """Without namespaces each run has its own directory; the output names it as an isolated run sees it."""
+    from plancoder import sandbox
+    from plancoder.coder import for_model
+
+    monkeypatch.setattr(sandbox, "_isolation", lambda base: isolation.Isolation(False, False))
+    (project / "test_where.py").write_text("import os\n\n\ndef test_where():\n    print(os.getcwd())\n    assert 0\n")
+    command = [*PYTEST, "test_where.py"]
+    outputs = [run_tests(project, command, limits=Limits(wall_s=60)).output for _ in range(2)]
+    assert for_model(outputs[0]) == for_model(outputs[1])
+    assert f"{isolation.VISIBLE_ROOT}/project" in outputs[0]

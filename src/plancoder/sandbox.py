@@ -19,6 +19,8 @@ run directory afterwards. The run directory holds ``project/`` (the cwd), ``home
 * **Isolation** where the OS allows it (see ``plancoder.isolation``): no network, a private /tmp,
   a read-only /, a throw-away uid. The strongest level that works is probed once per sandbox
   directory; a weaker one is logged as a warning and the run goes on with what is available.
+* **The output** names the run directory as the isolated command sees it (``VISIBLE_ROOT``) at every level,
+  so a printed path is the same in every run (a path pytest shortens in an assertion's repr stays as it is).
 
 Limitations: the candidate runs inside the test runner's process, so hostile code could still fake
 a pass from within (``os._exit(0)``, patching pytest); the disk space written inside the run
@@ -172,8 +174,17 @@ def run_tests(
     finally:
         _remove(run_dir)
     passed = outcome.returncode == 0 and not outcome.timed_out and not violations
-    return TestRun(passed, outcome.returncode, outcome.output, outcome.duration_s, outcome.timed_out,
+    output = as_seen_inside(outcome.output, run_dir)
+    return TestRun(passed, outcome.returncode, output, outcome.duration_s, outcome.timed_out,
                    outcome.truncated, tuple(violations), lines_run)  # fmt: skip
+
+
+def as_seen_inside(output: str, run_dir: Path) -> str:
+    """The output with the run directory written as the isolated command sees it (``VISIBLE_ROOT``): without
+    namespaces the path is new in every run, and a path the tests print would change the Coder's prompt."""
+    for path in dict.fromkeys([str(run_dir.resolve()), str(run_dir)]):
+        output = output.replace(path, isolation.VISIBLE_ROOT)
+    return output
 
 
 def isolation_level(sandbox_dir: Path | None = None) -> isolation.Isolation:
