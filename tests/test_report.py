@@ -62,6 +62,7 @@ def test_the_report_shows_both_roles_in_one_self_contained_page(runs, tmp_path):
         assert section["mlflow_run_id"] in page and section["data_hash"] in page
         assert all(f"<td>{task['id']}</td>" in page for task in section["tasks"])
     assert "<td>passed</td><td>1/2 = 50% (95 % CI 9%–91%)</td>" in page
+    assert "<td>first attempt passed</td><td>1</td>" in page and "<td>unchanged attempts</td><td>0</td>" in page
     assert "<td>dependency violations in returned plans</td><td>0</td>" in page
     assert "dependency cycle a -&gt; b -&gt; a; break it" in page  # the invalid plan's violation, escaped
     assert "<script" not in page and "<link" not in page
@@ -81,12 +82,14 @@ def test_a_report_from_before_tracking_and_the_constitution_still_renders(runs, 
     report = json.loads(runs["report"].read_text())
     for section in report.values():
         del section["data_hash"], section["mlflow_run_id"]
+        section["totals"].pop("first_attempt_passed", None)
         for task in section["tasks"]:
             del task["constitution"]
     (tmp_path / "eval_report.json").write_text(json.dumps(report))
     render("--input", tmp_path / "eval_report.json", "--out", tmp_path / "report.html")
     page = (tmp_path / "report.html").read_text()
     assert page.count("data hash <b>not recorded</b>") == 2 and page.count("<td>none</td></tr>") == 4
+    assert "<td>first attempt passed</td><td>not recorded</td>" in page
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,7 @@ def _totals_rows(section: dict[str, Any], role: Role) -> list[list[object]]:
     rate = f"{totals[role.ok]}/{totals['tasks']} = {_rate(section):.0%} (95 % CI {low:.0%}–{high:.0%})"
     rows: list[list[object]] = [["tasks", totals["tasks"]], [role.ok, rate]]
     rows += [[name, _spread(totals[name])] for name in ("score", "attempts", "tokens_per_task", "latency_s")]
-    rows += [[name, totals[name]] for name in role.counts]
+    rows += [[name, totals.get(name, "not recorded")] for name in role.counts]  # older reports lack newer counts
     return [[str(name).replace("_", " "), value] for name, value in rows]
 
 
@@ -314,7 +314,13 @@ def _planner_details(task: dict[str, Any]) -> str:
 
 
 ROLES = {
-    "coder": Role("passed", ("pass", "FAIL"), "pass_rate_ci95", ("prompt_tokens", "completion_tokens"), _coder_details),
+    "coder": Role(
+        "passed",
+        ("pass", "FAIL"),
+        "pass_rate_ci95",
+        ("first_attempt_passed", "unchanged_attempts", "prompt_tokens", "completion_tokens"),
+        _coder_details,
+    ),
     "planner": Role(
         "valid",
         ("valid", "INVALID"),
