@@ -144,3 +144,10 @@ def test_runs_of_different_roles_or_no_tracking_cannot_be_compared(tracked, monk
     monkeypatch.setenv("PLANCODER_TRACKING", "off")
     result = runner.invoke(cli.app, ["report", "--compare", *tracked["coder"]])
     assert result.exit_code == 1 and "tracking is off" in str(result.exception)
+
+
+def test_one_role_section_on_its_own_renders_like_a_whole_report(runs, tmp_path):
+    section = json.loads(runs["report"].read_text())["coder"]
+    (tmp_path / "coder.json").write_text(json.dumps(section))
+    render("--input", tmp_path / "coder.json", "--out", tmp_path / "report.html")
+    assert section["mlflow_run_id"] in (tmp_path / "report.html").read_text()

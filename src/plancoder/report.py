@@ -83,6 +83,8 @@ def load_report(path: Path) -> dict[str, dict[str, Any]]:
         raise PlancoderError(f"cannot read {path}: {error.strerror}", "run `plancoder eval` or give --input") from None
     except ValueError as error:
         raise PlancoderError(f"cannot read {path}: {reason(error)}", REGENERATE) from None
+    if isinstance(data, dict) and data.get("role") in ROLES:  # one role's section on its own (eval/test_split/)
+        data = {data["role"]: data}
     sections = {role: data[role] for role in ROLES if isinstance(data, dict) and isinstance(data.get(role), dict)}
     if not sections:
         raise PlancoderError(f"{path} has neither a coder nor a planner section", REGENERATE)
