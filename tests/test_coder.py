@@ -3,9 +3,9 @@ import pytest
 from buggy_calc import BUGGY, GOOD, TEST_CMD, WRONG, fix_reply
 
 from plancoder.adapters import ChatOnlyAdapter
-from plancoder.coder import Coder, CoderError, check_target, feedback_text, pytest_counts
+from plancoder.coder import Coder, CoderError, check_target, feedback_text, for_model, pytest_counts
 from plancoder.errors import ConfigError, PlancoderError
-from plancoder.sandbox import Limits
+from plancoder.sandbox import Limits, run_tests
 from plancoder.scripted import Script, chat_answer
 
 
@@ -194,8 +194,6 @@ def test_a_coder_model_that_is_down_hands_over_to_the_fallback_model(calc_projec
 
 
 def test_the_model_sees_the_same_test_output_for_the_same_failure_whatever_the_run_time():
-    from plancoder.coder import for_model
-
     runs = ["F.\nFAILED t.py::test_x - assert 1 == 2\n1 failed, 1 passed in 0.05s\n",
             "F.\nFAILED t.py::test_x - assert 1 == 2\n1 failed, 1 passed in 0.31s\n"]  # fmt: skip
     assert for_model(runs[0]) == for_model(runs[1]) == runs[0].replace("0.05", "<t>")
@@ -206,8 +204,6 @@ def test_the_model_sees_the_same_test_output_for_the_same_failure_whatever_the_r
 
 def test_a_failing_method_reads_the_same_in_every_process(tmp_path):
     """pytest prints ``self = <Account object at 0x...>``; each test process has its own addresses."""
-    from plancoder.coder import for_model
-    from plancoder.sandbox import run_tests
 
     (tmp_path / "account.py").write_text("class Account:\n    def total(self, n):\n        return [n][n]\n")
     (tmp_path / "test_account.py").write_text("from account import Account\n\n\ndef test_total():\n"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from plancoder import isolation
+from plancoder import isolation, sandbox
+from plancoder.coder import for_model
 from plancoder.errors import ConfigError, PlancoderError
 from plancoder.home import data_dir
 from plancoder.sandbox import Limits, check_test_command, is_test_path, isolation_level, run_tests
@@ -391,9 +392,6 @@ def test_the_run_directory_is_removed(project: Path, code: str, limits: Limits) 
 
 def test_a_path_in_the_run_directory_reads_the_same_in_every_run(project: Path, monkeypatch: pytest.MonkeyPatch):
     """Without namespaces each run has its own directory; the output names it as an isolated run sees it."""
-    from plancoder import sandbox
-    from plancoder.coder import for_model
-
     monkeypatch.setattr(sandbox, "_isolation", lambda base: isolation.Isolation(False, False))
     (project / "test_where.py").write_text("import os\n\n\ndef test_where():\n    print(os.getcwd())\n    assert 0\n")
     command = [*PYTEST, "test_where.py"]
