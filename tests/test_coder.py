@@ -9,9 +9,10 @@ from plancoder.sandbox import Limits, run_tests
 from plancoder.scripted import Script, chat_answer
 
 
-def run_coder(project, replies, **kwargs):
+def run_coder(project, replies, coder=None, **kwargs):
+    """Run ``coder`` (a Coder made from ``kwargs`` by default) on calc.py with scripted ``replies``."""
     script = Script(replies)
-    coder = Coder(limits=Limits(wall_s=30), **kwargs)
+    coder = Coder(limits=Limits(wall_s=30), **kwargs) if coder is None else coder
     with dspy.context(lm=script.lm(), adapter=ChatOnlyAdapter()):
         return coder(project=str(project), file="calc.py", test_cmd=TEST_CMD), script
 
