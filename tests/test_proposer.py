@@ -81,6 +81,30 @@ def test_an_unusable_rule_is_refused_with_the_reason(raw, why):
         clean_rule(raw, BASE)
 
 
+RUN_F_RULE = (
+    "Fix the bug in the Python file by ensuring that the arithmetic operator is correctly used in the function."
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "said_again"),
+    [
+        ("Ensure that the arithmetic operator is correctly used in the function.", True),  # run F, three times
+        ("Ensure the arithmetic operators are used correctly in every function.", True),
+        ("Ensure that all variables are correctly redeclared before they are used in the code.", False),  # run F
+        ("Check the comparison operators of the function against the failing test.", False),
+    ],
+)
+def test_a_rule_that_says_a_learned_rule_again_is_refused(raw, said_again):
+    instruction = with_rule(BASE, RUN_F_RULE)
+    assert clean_rule(raw, BASE).endswith(".")  # the same rule is new to an instruction without it
+    if not said_again:
+        assert clean_rule(raw, instruction).endswith(".")
+        return
+    with pytest.raises(RuleRefused, match="says the learned rule 'Fix the bug in the Python file"):
+        clean_rule(raw, instruction)
+
+
 FEEDBACK = (
     "1. After 3 attempt(s) the tests still fail. The seeded bug was an index or range bound off by one at line 12 "
     "in `parse_ini`: ...\n"

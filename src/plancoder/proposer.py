@@ -7,10 +7,10 @@ asks a narrower question, through a typed DSPy signature: from the feedback on t
 write ONE general rule. The proposal is the current instruction with the rule appended under a
 "Rules learned from feedback" list. A rule that is empty, too long, a question, repetitive, names
 the examples' specifics (two quoted names, pieces of code, line numbers or class names; one file
-name) or is already there is asked for again with the reason (``dspy.BestOfN`` through
-``Guarded``, ``ATTEMPTS`` calls at most); one still unusable then is refused (GEPA logs it and
-skips that iteration). At most ``MAX_RULES`` rules are kept (the oldest goes), so an optimized
-prompt costs a bounded number of extra tokens (Article VI).
+name), is already there or says a learned rule again in mostly its words is asked for again with
+the reason (``dspy.BestOfN`` through ``Guarded``, ``ATTEMPTS`` calls at most); one still unusable
+then is refused (GEPA logs it and skips that iteration). At most ``MAX_RULES`` rules are kept (the
+oldest goes), so an optimized prompt costs a bounded number of extra tokens (Article VI).
 """
 
 import builtins
@@ -203,6 +203,7 @@ def refusal(rule: str, instruction: str, feedback: str = "") -> str:
             f"every task: {shown!r}",
         ),
         (_norm(rule) in _norm(instruction), f"already in the instructions: {shown!r}"),
+        (bool(old := restated(rule, instruction)), f"says the learned rule {old[:80]!r} again: name another problem"),
     ]
     return next((why for found, why in problems if found), "")
 
@@ -252,16 +253,37 @@ def repetitive(words: list[str]) -> bool:
     return any(triples.count(t) >= 3 for t in set(triples))
 
 
+def restated(rule: str, instruction: str) -> str:
+    """The learned rule whose words ``rule`` mostly repeats ("" when none). Measured: Coder run F gave three of
+    its iterations (about 27 minutes of rollouts) to "Ensure that the arithmetic operator is correctly used in the
+    function." after "Fix the bug ... by ensuring that the arithmetic operator is correctly used in the function."."""
+    words = stems(rule)
+    said_again = (old for old in learned(instruction) if words and len(words & stems(old)) >= SAME_WORDS * len(words))
+    return next(said_again, "")
+
+
+SAME_WORDS = 0.8  # the share of a rule's words that makes it a learned rule said again
+STOP_WORDS = frozenset("a an and are as be by for in is it its of on or that the this to with".split())  # noqa: SIM905
+
+
+def stems(text: str) -> set[str]:
+    """The words that carry meaning, cut to five letters so that "ensure" and "ensuring" are one word."""
+    return {word[:5] for word in re.findall(r"[a-z]+", text.lower()) if word not in STOP_WORDS}
+
+
+def learned(instruction: str) -> list[str]:
+    """The rules listed under ``RULES_HEADER``, oldest first."""
+    return [line[2:] for line in instruction.partition(RULES_HEADER)[2].splitlines() if line.startswith("- ")]
+
+
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
 
 
 def with_rule(instruction: str, rule: str) -> str:
     """The instruction with ``rule`` added to its learned rules (the oldest dropped past ``MAX_RULES``)."""
-    base, _, listed = instruction.partition(RULES_HEADER)
-    rules = [line[2:] for line in listed.splitlines() if line.startswith("- ")]
-    rules = [*rules, rule][-MAX_RULES:]
-    return base.rstrip() + f"\n\n{RULES_HEADER}\n" + "\n".join(f"- {r}" for r in rules)
+    rules = "\n".join(f"- {r}" for r in [*learned(instruction), rule][-MAX_RULES:])
+    return instruction.partition(RULES_HEADER)[0].rstrip() + f"\n\n{RULES_HEADER}\n" + rules
 
 
 def gepa_accepts_proposer() -> bool:
