@@ -89,7 +89,7 @@ RUN_F_RULE = (
 @pytest.mark.parametrize(
     ("raw", "said_again"),
     [
-        ("Ensure that the arithmetic operator is correctly used in the function.", True),  # run F, three times
+        ("Ensure that the arithmetic operator is correctly used in the function.", True),  # run F, four times
         ("Ensure the arithmetic operators are used correctly in every function.", True),
         ("Ensure that all variables are correctly redeclared before they are used in the code.", False),  # run F
         ("Check the comparison operators of the function against the failing test.", False),
