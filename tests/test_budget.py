@@ -52,6 +52,10 @@ def test_a_role_budget_keeps_its_own_caps_and_defaults_the_rest(tmp_path):
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, proposer: magic"), "proposer"),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: 20, demos: -1"), "[coder.optimizer.demos] = -1"),
         ("- just a list", "must map roles to budgets"),
+        (
+            GOOD + "  data: {validation_limit: 10, release_limit: 5}\n",
+            "release_limit (5) is below validation_limit (10)",
+        ),
         (GOOD.replace("{max_latency_ratio: 1.1}", "{max_latency_ratio: 1.1, repeats: 0}"), "coder.production.repeats"),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: true"), "[coder.optimizer.max_metric_calls] = True"),
         (GOOD.replace("max_metric_calls: 20", "max_metric_calls: '20'"), "[coder.optimizer.max_metric_calls] = '20'"),
@@ -79,6 +83,16 @@ def test_the_tasks_a_run_uses_are_spread_over_the_split_or_the_first_ones(pick, 
     assert DataLimits(pick=pick).choose(items, limit) == (items if chosen is None else chosen)
 
 
+def test_the_release_pass_takes_gepas_validation_tasks_then_unseen_ones_spread_over_the_rest():
+    items = list(range(40))
+    limits = DataLimits(validation_limit=10, release_limit=20)
+    chosen = limits.for_release(items)
+    assert chosen[:10] == limits.choose(items, 10) and len(set(chosen)) == 20
+    assert chosen[10:] == [1, 5, 9, 13, 17, 21, 25, 29, 33, 37]
+    assert DataLimits(validation_limit=10).for_release(items) == limits.choose(items, 10)
+    assert DataLimits(release_limit=20).for_release(items) == items  # no limit: GEPA validates on all of them
+
+
 def test_a_budget_file_that_is_not_utf8_says_so(tmp_path):
     (tmp_path / "b.yaml").write_bytes(GOOD.encode().replace(b"planner", b"pl\xe4nner"))
     with pytest.raises(ConfigError, match=r"is not UTF-8 text.*fix: save it as UTF-8"):
@@ -98,6 +112,8 @@ def test_the_budget_is_described_in_human_units_with_a_warning_when_too_small():
     lines = describe(RoleBudget(optimizer=caps), "planner", train=8, validation=6, seconds_per_call=30.0)
     assert "40 metric calls = 6.7 full validation passes" in lines[0] and "roughly 20 min at 30.0 s" in lines[0]
     assert "room for 2 to 5 proposals" in lines[1] and len(lines) == 2
+    wider = describe(RoleBudget(optimizer=caps), "coder", 8, 6, 30.0, release=20)[2]
+    assert "on 20 validation tasks (14 unseen by GEPA), roughly 10 min per program" in wider
     small = RoleBudget(optimizer=caps.model_copy(update={"max_metric_calls": 12}))
     warning = describe(small, "planner", 8, 6, 30.0)[-1]
     assert warning.startswith("warning:") and "raise max_metric_calls above 30" in warning

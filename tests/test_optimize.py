@@ -11,7 +11,7 @@ import dspy
 import pytest
 
 from plancoder import scripted
-from plancoder.budget import BudgetExhausted, Meter, OptimizerCaps, RoleBudget
+from plancoder.budget import BudgetExhausted, DataLimits, Meter, OptimizerCaps, RoleBudget
 from plancoder.demos import Demos
 from plancoder.fix_examples import packaged_examples
 from plancoder.optimize import optimize_role
@@ -174,6 +174,23 @@ def test_the_release_pass_draws_every_task_repeats_times_for_every_program(runti
     assert section["chosen"]["totals"]["draws"] == 4 and section["version"] == "v1"
 
 
+def four_tasks(split, limit):
+    return [{**TASK, "id": f"{split}-{i}", "split": split} for i in range(4)]
+
+
+@pytest.mark.article("VI")
+def test_the_release_pass_adds_validation_tasks_that_gepa_never_scored(runtime):
+    role = dataclasses.replace(role_program("planner"), items=four_tasks)
+    limits = DataLimits(validation_limit=2, release_limit=4)
+    wide = budget(max_latency_ratio=50.0, max_token_ratio=5.0).model_copy(update={"data": limits})
+    section = optimize_role(runtime, role, wide)
+    assert section["params"]["validation_tasks"] == 2 and section["params"]["release_tasks"] == 4
+    assert section["baseline"]["tasks"] == 4 and section["version"] == "v1"
+    measured = [record["id"] for record in section["records"]["baseline"]]
+    assert measured == ["validation-0", "validation-2", "validation-1", "validation-3"]
+    assert "4 validation tasks (2 unseen by GEPA)" in " ".join(section["budget_in_human_units"])
+
+
 def test_with_no_candidate_the_baseline_is_not_measured_again(tmp_path, monkeypatch):
     """GEPA's own validation pass gives the baseline's score; a release pass would cost calls for nothing."""
     deaf = Script(lambda messages: _plan(False))  # never follows a learned rule, so no proposal is better
@@ -332,7 +349,8 @@ def test_a_baseline_pass_cut_short_by_a_cap_is_reported_as_partial(runtime):
     meter.metric_calls = 1  # one task ran, then the cap was reached
     assert metric(None, dspy.Prediction(stopped="wall time over 5 min")).score == 0.0
     found = {"candidates": {}, "gepa": {"val_aggregate_scores": [0.2]}, "meter": meter.as_dict()}
-    section = release(runtime, role_program("planner"), budget(), found, [{}, {}, {}], None, lambda line: None, Demos())
+    data = {"validation": [{}, {}, {}], "release": [{}] * 5}
+    section = release(runtime, role_program("planner"), budget(), found, data, None, lambda line: None, Demos())
     assert section["baseline"]["partial"] == "1 of 3 tasks ran; the others scored 0 unrun"
 
 

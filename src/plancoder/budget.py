@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from plancoder.config import validated
 from plancoder.errors import ConfigError
@@ -75,11 +75,35 @@ class DataLimits(_Strict):
 
     train_limit: int | None = Field(default=None, ge=1, description="N train tasks; all when omitted.")
     validation_limit: int | None = Field(default=None, ge=1, description="N validation tasks; all when omitted.")
+    release_limit: int | None = Field(
+        default=None,
+        ge=1,
+        description="N validation tasks in the release pass: GEPA's validation tasks, then more of the split "
+        "that GEPA never scored (chosen as pick says); GEPA's own when omitted. With 10 tasks a gain of one "
+        "or two bugs cannot pass the gain bound; with more it can, and the unseen tasks check GEPA's choice.",
+    )
     pick: Literal["spread", "first"] = Field(
         default="spread",
         description="spread: N tasks evenly spaced over the split (the suites list a module's tasks "
         "together, so the first N come from one or two modules); first: the first N.",
     )
+
+    @model_validator(mode="after")
+    def _release_covers_validation(self) -> "DataLimits":
+        if self.release_limit and self.validation_limit and self.release_limit < self.validation_limit:
+            raise ValueError(
+                f"release_limit ({self.release_limit}) is below validation_limit ({self.validation_limit}): "
+                "the release pass measures GEPA's validation tasks and may add more, never fewer"
+            )
+        return self
+
+    def for_release(self, items: list) -> list:
+        """The release pass's tasks: GEPA's validation tasks, then as many unseen ones as ``release_limit`` adds."""
+        seen = self.choose(items, self.validation_limit)
+        if not self.release_limit or self.release_limit <= len(seen):
+            return seen
+        unseen = [item for item in items if item not in seen]
+        return seen + self.choose(unseen, self.release_limit - len(seen))
 
     def choose(self, items: list, limit: int | None) -> list:
         """``limit`` of ``items`` as ``pick`` says (all of them without a limit)."""
@@ -137,7 +161,9 @@ def proposals(caps: OptimizerCaps, validation: int) -> tuple[int, int]:
     return max(0, left // (batch + validation)), max(0, left // batch)
 
 
-def describe(budget: RoleBudget, role: str, train: int, validation: int, seconds_per_call: float) -> list[str]:
+def describe(
+    budget: RoleBudget, role: str, train: int, validation: int, seconds_per_call: float, release: int = 0
+) -> list[str]:
     """The budget in human units; the last lines are warnings when it is too small to be useful."""
     caps, prod = budget.optimizer, budget.production
     passes = caps.max_metric_calls / validation if validation else 0.0
@@ -151,6 +177,11 @@ def describe(budget: RoleBudget, role: str, train: int, validation: int, seconds
         f"room for {low} to {high} proposals; a candidate may cost at most x{prod.max_latency_ratio:.2f} latency "
         f"and x{prod.max_token_ratio:.2f} tokens of the baseline",
     ]
+    if release > validation:
+        lines.append(
+            f"release pass: the baseline and each candidate on {release} validation tasks ({release - validation} "
+            f"unseen by GEPA), roughly {release * seconds_per_call / 60:.0f} min per program"
+        )
     if low < 2:
         lines.append(
             f"warning: the budget is too small to produce more than one validated proposal; "

@@ -268,21 +268,26 @@ def release(
     role: RoleProgram,
     budget: RoleBudget,
     found: dict[str, Any],
-    items: list,
+    data: dict[str, list],
     steps: Steps,
     progress: Progress,
     demos: Demos,
 ) -> dict[str, Any]:
-    """Measure GEPA's frontier against the baseline and decide; with no candidate, GEPA's own baseline pass
-    stands: measuring the baseline again would cost a whole validation pass (30 min for a Coder run) for nothing."""
+    """Measure GEPA's frontier against the baseline on the release tasks and decide."""
     candidates = {int(index): instructions for index, instructions in found["candidates"].items()}
-    if candidates:
-        repeats = budget.production.repeats
-        resumed = sum(steps.has(MEASURED, key) for *_, key in draws(items, repeats))
-        record = functools.partial(steps.once, MEASURED)
-        start = functools.partial(_student, runtime, role, demos)
-        measured = measure(runtime, role, candidates, items, start, progress, record, repeats)
-        return decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
+    if not candidates:
+        return unreleased(runtime, role, found, data["validation"], progress)
+    items, repeats = data["release"], budget.production.repeats
+    resumed = sum(steps.has(MEASURED, key) for *_, key in draws(items, repeats))
+    record = functools.partial(steps.once, MEASURED)
+    start = functools.partial(_student, runtime, role, demos)
+    measured = measure(runtime, role, candidates, items, start, progress, record, repeats)
+    return decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
+
+
+def unreleased(runtime: Runtime, role: RoleProgram, found: dict[str, Any], items: list, progress: Progress) -> dict:
+    """The section of a run with no candidate: GEPA's own baseline pass stands, since measuring the baseline
+    again would cost a whole validation pass (30 min for a Coder run) for nothing."""
     progress("GEPA found no candidate: the baseline is not measured again")
     baseline = {"tasks": len(items), "score": found["gepa"]["val_aggregate_scores"][0]}
     baseline["measured_by"] = "GEPA's validation pass (no candidate to compare, so no latency or tokens)"
@@ -338,12 +343,13 @@ def optimize_role(
     steps = Steps(journal, resume)
     with tracked_run(runtime.store, role.role, f"optimize {role.role}", params) as run:
         seconds = steps.once("sample", lambda: sample_seconds(runtime, role, data["validation"][:sample]))
-        budget_lines = describe(budget, role.role, len(data["train"]), len(data["validation"]), seconds)
+        sizes = (len(data["train"]), len(data["validation"]), seconds, len(data["release"]))
+        budget_lines = describe(budget, role.role, *sizes)
         for line in budget_lines + _demo_lines(demos):
             progress(line)
         found = steps.once("gepa", lambda: search(runtime, role, budget, data, steps, demos))
         progress(_search_summary(found))
-        section = release(runtime, role, budget, found, data["validation"], steps, progress, demos)
+        section = release(runtime, role, budget, found, data, steps, progress, demos)
         section["prompt_diff"] = demos.diff() + section["prompt_diff"]
         section |= {"params": params, "budget": budget.model_dump(), "budget_in_human_units": budget_lines}
         section |= {key: found[key] for key in ("meter", "usage", "gepa", "proposals", "replayed_answers")}
@@ -365,10 +371,11 @@ def progress_journal(runtime: Runtime, params: dict[str, Any], budget: RoleBudge
 def _splits(role: RoleProgram, budget: RoleBudget, train: list) -> dict[str, list]:
     """The tasks GEPA trains and validates on, from ``train`` without the demos' tasks (their answers are in
     the prompt)."""
-    limits = budget.data
+    limits, validation = budget.data, role.items("validation", None)
     return {
         "train": limits.choose(train, limits.train_limit),
-        "validation": limits.choose(role.items("validation", None), limits.validation_limit),
+        "validation": limits.choose(validation, limits.validation_limit),
+        "release": limits.for_release(validation),
     }
 
 
@@ -405,6 +412,8 @@ def _params(
         "validation_hash": data_hash(data["validation"]),
         "train_tasks": len(data["train"]),
         "validation_tasks": len(data["validation"]),
+        "release_hash": data_hash(data["release"]),
+        "release_tasks": len(data["release"]),
         "demos": list(demos.tasks),
         "demos_hash": data_hash(list(demos.examples)),
     }
