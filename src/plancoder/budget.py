@@ -79,8 +79,8 @@ class DataLimits(_Strict):
         default=None,
         ge=1,
         description="N validation tasks in the release pass: GEPA's validation tasks, then more of the split "
-        "that GEPA never scored (chosen as pick says); GEPA's own when omitted. With 10 tasks a gain of one "
-        "or two bugs cannot pass the gain bound; with more it can, and the unseen tasks check GEPA's choice.",
+        "that GEPA never scored (chosen as pick says); GEPA's own when omitted. A real gain gets more tasks "
+        "to show on, and the unseen ones check GEPA's choice where it was not made.",
     )
     pick: Literal["spread", "first"] = Field(
         default="spread",
