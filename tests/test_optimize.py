@@ -189,6 +189,10 @@ def test_the_release_pass_adds_validation_tasks_that_gepa_never_scored(runtime):
     measured = [record["id"] for record in section["records"]["baseline"]]
     assert measured == ["validation-0", "validation-2", "validation-1", "validation-3"]
     assert "4 validation tasks (2 unseen by GEPA)" in " ".join(section["budget_in_human_units"])
+    assert section["unseen_tasks"] == ["validation-1", "validation-3"]
+    (candidate,) = section["candidates"]  # the rule adds the tests step every task asks for
+    gain = candidate["totals"]["score"] - section["baseline"]["score"]
+    assert candidate["unseen_gain"] == pytest.approx(gain) and gain > 0
 
 
 def test_with_no_candidate_the_baseline_is_not_measured_again(tmp_path, monkeypatch):

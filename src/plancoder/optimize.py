@@ -38,7 +38,7 @@ from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE, state_digest
-from plancoder.release import decide, draws, measure, release_section
+from plancoder.release import decide, draws, gain_on, measure, release_section
 from plancoder.replay import Answers, recording
 from plancoder.runtime import Runtime
 from plancoder.tracking import tracked_run
@@ -282,7 +282,18 @@ def release(
     record = functools.partial(steps.once, MEASURED)
     start = functools.partial(_student, runtime, role, demos)
     measured = measure(runtime, role, candidates, items, start, progress, record, repeats)
-    return decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
+    section = decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
+    return with_unseen_gains(section, list(draws(items, 1))[len(data["validation"]) :])
+
+
+def with_unseen_gains(section: dict[str, Any], unseen: list) -> dict[str, Any]:
+    """Each candidate's gain on the release tasks GEPA never scored: its choice checked where it was not made."""
+    if not unseen:
+        return section
+    tasks = {key for *_, key in unseen}
+    for candidate in section["candidates"]:
+        candidate["unseen_gain"] = gain_on(section["records"], str(candidate["index"]), tasks)
+    return section | {"unseen_tasks": sorted(tasks)}
 
 
 def unreleased(runtime: Runtime, role: RoleProgram, found: dict[str, Any], items: list, progress: Progress) -> dict:

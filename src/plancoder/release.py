@@ -198,6 +198,16 @@ def gain_lower_bound(records: dict[str, list[dict[str, Any]]], name: str, confid
     return bootstrap_mean_low([cand - base for cand, base in pairs], confidence)
 
 
+def gain_on(records: dict[str, list[dict[str, Any]]], name: str, tasks: set[str]) -> float:
+    """The candidate's mean per-task score gain over the baseline on ``tasks`` alone."""
+
+    def scores(program: str) -> list[float]:
+        return task_scores([r for r in records[program] if r["task"] in tasks])
+
+    gains = [cand - base for cand, base in zip(scores(name), scores(BASELINE_NAME), strict=True)]
+    return round(statistics.fmean(gains), 4) if gains else 0.0
+
+
 def task_scores(records: list[dict[str, Any]]) -> list[float]:
     """Each task's mean score over its draws, in task order (a record that names no task is a task of its own).
 
