@@ -38,7 +38,7 @@ from plancoder.journal import Journal, Steps
 from plancoder.programs import RoleProgram, mirror, registry_for
 from plancoder.proposer import RuleProposer, installed
 from plancoder.registry import BASELINE, state_digest
-from plancoder.release import decide, draws, gain_on, measure, release_section
+from plancoder.release import decide, draws, gain_on, measure, release_section, task_key
 from plancoder.replay import Answers, recording
 from plancoder.runtime import Runtime
 from plancoder.tracking import tracked_run
@@ -283,14 +283,15 @@ def release(
     start = functools.partial(_student, runtime, role, demos)
     measured = measure(runtime, role, candidates, items, start, progress, record, repeats)
     section = decide(runtime, role, budget, measured) | {"resumed_measurements": resumed}
-    return with_unseen_gains(section, list(draws(items, 1))[len(data["validation"]) :])
+    return with_unseen_gains(section, items, seen=len(data["validation"]))
 
 
-def with_unseen_gains(section: dict[str, Any], unseen: list) -> dict[str, Any]:
-    """Each candidate's gain on the release tasks GEPA never scored: its choice checked where it was not made."""
-    if not unseen:
+def with_unseen_gains(section: dict[str, Any], items: list, seen: int) -> dict[str, Any]:
+    """Each candidate's gain on the release tasks after GEPA's ``seen`` ones: its choice checked where it was not
+    made."""
+    tasks = {task_key(item, number) for number, item in enumerate(items, 1) if number > seen}
+    if not tasks:
         return section
-    tasks = {key for *_, key in unseen}
     for candidate in section["candidates"]:
         candidate["unseen_gain"] = gain_on(section["records"], str(candidate["index"]), tasks)
     return section | {"unseen_tasks": sorted(tasks)}

@@ -194,18 +194,22 @@ def gain_lower_bound(records: dict[str, list[dict[str, Any]]], name: str, confid
     """The bootstrap lower bound of the candidate's mean per-task score gain (None when not asked for)."""
     if not confidence:
         return None
-    pairs = zip(task_scores(records[name]), task_scores(records[BASELINE_NAME]), strict=True)
-    return bootstrap_mean_low([cand - base for cand, base in pairs], confidence)
+    return bootstrap_mean_low(task_gains(records, name), confidence)
 
 
 def gain_on(records: dict[str, list[dict[str, Any]]], name: str, tasks: set[str]) -> float:
     """The candidate's mean per-task score gain over the baseline on ``tasks`` alone."""
+    gains = task_gains(records, name, tasks)
+    return round(statistics.fmean(gains), 4) if gains else 0.0
+
+
+def task_gains(records: dict[str, list[dict[str, Any]]], name: str, tasks: set[str] | None = None) -> list[float]:
+    """The candidate's per-task score gains over the baseline, in task order (on ``tasks`` alone when given)."""
 
     def scores(program: str) -> list[float]:
-        return task_scores([r for r in records[program] if r["task"] in tasks])
+        return task_scores([r for r in records[program] if tasks is None or r["task"] in tasks])
 
-    gains = [cand - base for cand, base in zip(scores(name), scores(BASELINE_NAME), strict=True)]
-    return round(statistics.fmean(gains), 4) if gains else 0.0
+    return [cand - base for cand, base in zip(scores(name), scores(BASELINE_NAME), strict=True)]
 
 
 def task_scores(records: list[dict[str, Any]]) -> list[float]:
